@@ -289,11 +289,13 @@ class OpenRouterCore:
 
 
 def _enable_debug_logging() -> None:
-    # debug=True should show something without the caller configuring logging, but a library must
-    # not touch the root logger: give the "openrouter" logger its own stderr handler, once.
+    # debug=True should show something even when the caller has not configured logging, but a
+    # library must not touch the root logger: lower only the "openrouter" logger's level, and give
+    # it a stderr handler only when no handler anywhere up the tree would receive its records.
     logger = logging.getLogger("openrouter")
-    logger.setLevel(logging.DEBUG)
-    if not logger.handlers:
+    if logger.level == logging.NOTSET or logger.level > logging.DEBUG:
+        logger.setLevel(logging.DEBUG)
+    if not logger.hasHandlers():
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         logger.addHandler(handler)

@@ -7,7 +7,9 @@ OpenRouter has retired the endpoint; today it answers ``410 Gone``, which comes 
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 import warnings
 from collections.abc import Mapping
 
@@ -46,6 +48,18 @@ DEPRECATION = (
     "credits_create_coinbase_charge is deprecated: OpenRouter removed the Coinbase Commerce API "
     "(the endpoint answers 410 Gone); use the web credits purchase flow"
 )
+
+# Frames in the facade package are skipped so the warning names the caller's own line (where
+# Python's default filters show DeprecationWarnings), whichever way the operation was called.
+_FACADE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "openrouter") + os.sep
+
+
+def _warn_deprecated() -> None:
+    level, frame = 3, sys._getframe(2)  # this helper, the operation, then the operation's caller
+    while frame is not None and frame.f_code.co_filename.startswith(_FACADE_DIR):
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    warnings.warn(DEPRECATION, DeprecationWarning, stacklevel=level)
+
 
 _EVM_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _WIRE_FIELDS = ("amount", "sender", "chain_id")
@@ -147,7 +161,7 @@ def credits_create_coinbase_charge(
         ``OpenRouterError``, an ``HTTPClientError``, or ``SDKValidationError`` (nothing sent) when
         ``amount``, ``sender`` or ``chain_id`` is invalid or no key is available.
     """
-    warnings.warn(DEPRECATION, DeprecationWarning, stacklevel=2)
+    _warn_deprecated()
     return run_sync(core, _prepare(core, security, request, options))
 
 
@@ -158,5 +172,5 @@ async def credits_create_coinbase_charge_async(
     options: RequestOptions | None = None,
 ) -> Result[CreateCoinbaseChargeResponse, OpenRouterSDKError]:
     """The async twin of ``credits_create_coinbase_charge``: same arguments, same results."""
-    warnings.warn(DEPRECATION, DeprecationWarning, stacklevel=2)
+    _warn_deprecated()
     return await run_async(core, _prepare(core, security, request, options))

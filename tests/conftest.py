@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 
 from tests.helpers import ENV_VARS, Runner
@@ -12,6 +15,16 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's own OpenRouter settings."""
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _restore_openrouter_logger() -> Iterator[None]:
+    """debug=True lowers the "openrouter" logger's level; put it back after each test."""
+    logger = logging.getLogger("openrouter")
+    level, handlers = logger.level, list(logger.handlers)
+    yield
+    logger.setLevel(level)
+    logger.handlers[:] = handlers
 
 
 @pytest.fixture(params=["sync", "async"])

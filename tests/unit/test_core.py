@@ -1,0 +1,198 @@
+"""OpenRouterCore: options, environment fallbacks, validation, client lifecycle, threads."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import httpx
+import pytest
+
+import openrouter_core as orc
+from openrouter_core import OpenRouterCore, RequestOptions
+from openrouter_funcs.credits_get_credits import credits_get_credits
+from tests.helpers import API_KEY, CREDITS_BODY, Wire, json_response, make_core
+
+
+def test_defaults() -> None:
+    core = OpenRouterCore()
+    assert core.server_url == "https://openrouter.ai/api/v1"
+    assert core.timeout_ms == 60_000
+    assert core.retry_config is orc.NOT_GIVEN
+    assert core.debug is False
+    assert core.app_headers == {}
+    assert core.user_agent.startswith("openrouter-python/")
+
+
+def test_env_fallbacks_are_read_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENROUTER_BASE_URL", "http://127.0.0.1:9/api/v1/")
+    monkeypatch.setenv("OPENROUTER_APP_TITLE", "From Env")
+    monkeypatch.setenv("OPENROUTER_DEBUG", "false")
+    core = OpenRouterCore()
+    assert core.server_url == "http://127.0.0.1:9/api/v1"
+    assert core.app_headers == {"x-openrouter-title": "From Env"}
+    assert core.debug is False
+    assert OpenRouterCore(server_url="https://x.test").server_url == "https://x.test"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("TRUE", True), ("yes", True), ("on", True), ("0", False), ("false", False), ("", False), ("off", False)])
+def test_openrouter_debug_is_a_boolean(monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool) -> None:
+    monkeypatch.setenv("OPENROUTER_DEBUG", raw)
+    assert OpenRouterCore().debug is expected
+
+
+def test_openrouter_debug_garbage_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENROUTER_DEBUG", "maybe")
+    with pytest.raises(ValueError, match="OPENROUTER_DEBUG"):
+        OpenRouterCore()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["not a url", "ftp://example.test", "/relative/path", "https://", "https://x.test/v1?q=1", "https://user:pw@x.test", 42],
+)
+def test_bad_server_url_is_a_value_error_at_construction(url: object) -> None:
+    with pytest.raises(ValueError, match="server_url"):
+        OpenRouterCore(server_url=url)  # type: ignore[arg-type]
+
+
+def test_bad_env_base_url_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENROUTER_BASE_URL", "nope")
+    with pytest.raises(ValueError, match="OPENROUTER_BASE_URL"):
+        OpenRouterCore()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"timeout_ms": 0}, "timeout_ms"),
+        ({"timeout_ms": -1}, "timeout_ms"),
+        ({"timeout_ms": True}, "timeout_ms"),
+        ({"max_response_bytes": 0}, "max_response_bytes"),
+        ({"app_title": "bad\r\nX-Injected: 1"}, "x-openrouter-title"),
+        ({"user_agent": "ü"}, "user-agent"),
+    ],
+)
+def test_bad_options_are_value_errors(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        OpenRouterCore(**options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("options", [{"api_key": 12}, {"client": httpx.AsyncClient()}, {"async_client": object()}])
+def test_wrong_types_are_type_errors(options: dict[str, object]) -> None:
+    with pytest.raises(TypeError):
+        OpenRouterCore(**options)  # type: ignore[arg-type]
+
+
+def test_timeout_none_disables_it() -> None:
+    wire = Wire(json_response(200, CREDITS_BODY))
+    credits_get_credits(make_core(wire, timeout_ms=None, retry_config=None))
+    assert wire.requests[0].extensions["timeout"] == {"connect": None, "read": None, "write": None, "pool": None}
+
+
+def test_timeout_applies_per_attempt_and_per_call() -> None:
+    wire = Wire(json_response(200, CREDITS_BODY))
+    core = make_core(wire, timeout_ms=1500, retry_config=None)
+    credits_get_credits(core)
+    credits_get_credits(core, options=RequestOptions(timeout_ms=250))
+    credits_get_credits(core, options=RequestOptions(timeout_ms=None))
+    reads = [r.extensions["timeout"]["read"] for r in wire.requests]
+    assert reads == [1.5, 0.25, None]
+
+
+def test_repr_never_shows_the_key() -> None:
+    core = OpenRouterCore(api_key=API_KEY)
+    assert API_KEY not in repr(core)
+    assert "api_key=<set>" in repr(core)
+    assert "api_key=<unset>" in repr(OpenRouterCore())
+    assert "api_key=<callable>" in repr(OpenRouterCore(api_key=lambda: API_KEY))
+
+
+def test_clients_are_created_lazily_and_only_owned_ones_are_closed() -> None:
+    core = OpenRouterCore(api_key=API_KEY)
+    assert core._client is None
+    assert core._async_client is None
+    client = core.sync_client()
+    assert core.sync_client() is client
+    core.close()
+    assert client.is_closed
+
+    mine = httpx.Client()
+    with OpenRouterCore(client=mine) as borrowed:
+        assert borrowed.sync_client() is mine
+    assert not mine.is_closed
+    mine.close()
+
+
+def test_async_context_manager_closes_both_clients() -> None:
+    async def main() -> tuple[httpx.Client, httpx.AsyncClient]:
+        async with OpenRouterCore(api_key=API_KEY) as core:
+            return core.sync_client(), core.async_client()
+
+    sync_client, async_client = asyncio.run(main())
+    assert sync_client.is_closed
+    assert async_client.is_closed
+
+
+def test_injected_async_client_is_not_closed() -> None:
+    mine = httpx.AsyncClient()
+
+    async def main() -> None:
+        async with OpenRouterCore(async_client=mine) as core:
+            assert core.async_client() is mine
+        assert not mine.is_closed
+        await mine.aclose()
+
+    asyncio.run(main())
+
+
+def test_one_client_is_created_under_concurrent_first_use() -> None:
+    core = OpenRouterCore(api_key=API_KEY)
+    seen: list[httpx.Client] = []
+    barrier = threading.Barrier(8)
+
+    def first_use() -> None:
+        barrier.wait(timeout=10)
+        seen.append(core.sync_client())
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(seen) == 8
+    assert len({id(c) for c in seen}) == 1
+    core.close()
+
+
+def test_one_core_shared_by_threads_gives_each_call_its_own_answer() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        title = request.headers["x-openrouter-title"]
+        return json_response(200, {"data": {"total_credits": float(title), "total_usage": 0}})
+
+    core = make_core(Wire(handler))
+    results: dict[int, float] = {}
+
+    def worker(n: int) -> None:
+        for i in range(20):
+            value = credits_get_credits(core, {"app_title": str(n * 100 + i)}).unwrap()
+            results[n * 100 + i] = value.data.total_credits
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == {k: float(k) for k in results}
+    assert len(results) == 80
+
+
+def test_cookies_set_by_the_server_are_never_sent_back() -> None:
+    core = OpenRouterCore(api_key=API_KEY, server_url="https://x.test")
+    wire = Wire(json_response(200, CREDITS_BODY, headers={"set-cookie": "session=abc; Path=/"}))
+    client = core.sync_client()
+    client._transport = httpx.MockTransport(wire)
+    credits_get_credits(core)
+    credits_get_credits(core)
+    assert "cookie" not in wire.requests[1].headers
+    core.close()

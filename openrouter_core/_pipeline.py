@@ -316,9 +316,11 @@ def call_flow(core: OpenRouterCore, call: Call[T], client: httpx.Client | httpx.
     problem = header_problem(key)
     if problem:
         return Err(errors.SDKValidationError(call.key_field, f"the key {problem}"))
-    secrets = (key,)
+    has_prefix = key[:7].lower() == "bearer "
+    # Redact the bare token: a server or proxy may echo it without the "Bearer " prefix.
+    secrets = (key[7:].strip() or key,) if has_prefix else (key,)
     headers = dict(call.headers)
-    headers["authorization"] = key if key[:7].lower() == "bearer " else "Bearer " + key
+    headers["authorization"] = key if has_prefix else "Bearer " + key
     operation = call.operation
     hooks = core.hooks
     clock = core.clock

@@ -35,7 +35,19 @@ def test_env_fallbacks_are_read_at_construction(monkeypatch: pytest.MonkeyPatch)
     assert OpenRouterCore(server_url="https://x.test").server_url == "https://x.test"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("TRUE", True), ("yes", True), ("on", True), ("0", False), ("false", False), ("", False), ("off", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", True),
+        ("TRUE", True),
+        ("yes", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("", False),
+        ("off", False),
+    ],
+)
 def test_openrouter_debug_is_a_boolean(monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool) -> None:
     monkeypatch.setenv("OPENROUTER_DEBUG", raw)
     assert OpenRouterCore().debug is expected
@@ -49,7 +61,15 @@ def test_openrouter_debug_garbage_is_a_clear_error(monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.parametrize(
     "url",
-    ["not a url", "ftp://example.test", "/relative/path", "https://", "https://x.test/v1?q=1", "https://user:pw@x.test", 42],
+    [
+        "not a url",
+        "ftp://example.test",
+        "/relative/path",
+        "https://",
+        "https://x.test/v1?q=1",
+        "https://user:pw@x.test",
+        42,
+    ],
 )
 def test_bad_server_url_is_a_value_error_at_construction(url: object) -> None:
     with pytest.raises(ValueError, match="server_url"):

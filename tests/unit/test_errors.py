@@ -96,7 +96,12 @@ def test_status_error_classes_cover_every_documented_status() -> None:
 
 def test_the_tree() -> None:
     assert issubclass(orc.OpenRouterError, orc.OpenRouterSDKError)
-    for cls in (orc.OpenRouterDefaultError, orc.ResponseValidationError, orc.ResponseTooLargeError, orc.OpenRouterStatusError):
+    for cls in (
+        orc.OpenRouterDefaultError,
+        orc.ResponseValidationError,
+        orc.ResponseTooLargeError,
+        orc.OpenRouterStatusError,
+    ):
         assert issubclass(cls, orc.OpenRouterError)
     for cls in (
         orc.ConnectionFailedError,

@@ -105,7 +105,9 @@ def error_response(status: int, headers: dict[str, str] | None = None) -> httpx.
 OK = json_response(200, CREDITS_BODY)
 
 
-def get(run: Runner, wire: Wire, clock: FakeClock, options: RequestOptions | None = None, **core: object) -> orc.Result[object, orc.OpenRouterSDKError]:
+def get(
+    run: Runner, wire: Wire, clock: FakeClock, options: RequestOptions | None = None, **core: object
+) -> orc.Result[object, orc.OpenRouterSDKError]:
     result: orc.Result[object, orc.OpenRouterSDKError] = run(
         credits_get_credits, credits_get_credits_async, make_core(wire, clock=clock.clock(), **core), None, options
     )
@@ -222,7 +224,9 @@ def test_per_call_retry_codes(run: Runner) -> None:
     assert len(wire.requests) == 2
 
 
-@pytest.mark.parametrize("exc", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("dropped")])
+@pytest.mark.parametrize(
+    "exc", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("dropped")]
+)
 def test_get_retries_connection_errors(run: Runner, exc: Exception) -> None:
     clock = FakeClock()
     wire = Wire(exc, OK)
@@ -246,7 +250,9 @@ ENABLED = RequestOptions(retries=RetryConfig())
 OPT_IN = RequestOptions(retries=RetryConfig(retry_non_idempotent=True))
 
 
-def charge(run: Runner, wire: Wire, options: RequestOptions | None) -> tuple[orc.Result[object, orc.OpenRouterSDKError], int]:
+def charge(
+    run: Runner, wire: Wire, options: RequestOptions | None
+) -> tuple[orc.Result[object, orc.OpenRouterSDKError], int]:
     with pytest.warns(DeprecationWarning, match="deprecated"):
         result = run(
             credits_create_coinbase_charge,
@@ -259,7 +265,12 @@ def charge(run: Runner, wire: Wire, options: RequestOptions | None) -> tuple[orc
     return result, len(wire.requests)
 
 
-NOT_ACTED = [error_response(429), error_response(503), httpx.ConnectError("refused"), httpx.ConnectTimeout("no syn-ack")]
+NOT_ACTED = [
+    error_response(429),
+    error_response(503),
+    httpx.ConnectError("refused"),
+    httpx.ConnectTimeout("no syn-ack"),
+]
 MAYBE_ACTED = [
     error_response(500),
     error_response(502),

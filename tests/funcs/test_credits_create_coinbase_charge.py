@@ -142,7 +142,7 @@ INVALID = [
     ({"amount": 10**400, "sender": SENDER, "chain_id": 1}, "request.amount"),
     ({"amount": 1, "sender": "0x123", "chain_id": 1}, "request.sender"),
     ({"amount": 1, "sender": SENDER[:-1] + "g", "chain_id": 1}, "request.sender"),
-    ({"amount": 1, "sender": "0x" + "١" * 40, "chain_id": 1}, "request.sender"),
+    ({"amount": 1, "sender": "0x" + "\u0661" * 40, "chain_id": 1}, "request.sender"),  # Arabic-Indic digits
     ({"amount": 1, "sender": SENDER + "\n", "chain_id": 1}, "request.sender"),
     ({"amount": 1, "sender": 12, "chain_id": 1}, "request.sender"),
     ({"amount": 1, "sender": SENDER, "chain_id": 1.5}, "request.chain_id"),
@@ -261,13 +261,13 @@ def test_every_call_warns_deprecation(run: Runner) -> None:
     wire = Wire(json_response(410, GONE))
     with pytest.warns(DeprecationWarning, match="410 Gone"):
         charge(run, make_core(wire), None, CHARGE)
-    with pytest.warns(DeprecationWarning):
+    with pytest.warns(DeprecationWarning, match="deprecated"):
         charge(run, make_core(wire), None, CHARGE)
 
 
 def test_the_warning_points_at_the_callers_line() -> None:
     wire = Wire(json_response(410, GONE))
-    with pytest.warns(DeprecationWarning) as caught:
+    with pytest.warns(DeprecationWarning, match="deprecated") as caught:
         credits_create_coinbase_charge(make_core(wire), None, CHARGE)
     assert caught[0].filename == __file__
 

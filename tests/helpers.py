@@ -71,7 +71,7 @@ class Wire:
         if isinstance(answer, BaseException):
             raise answer
         if isinstance(answer, httpx.Response):
-            return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
+            return httpx.Response(answer.status_code, headers=answer.headers, stream=answer.stream)
         return answer(request)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -90,11 +91,8 @@ def fault_server(fault: Fault) -> Iterator[str]:
     workers: list[threading.Thread] = []
 
     def handle(conn: socket.socket) -> None:
-        with conn:
-            try:
-                fault(conn, stop)
-            except OSError:
-                pass
+        with conn, contextlib.suppress(OSError):
+            fault(conn, stop)
 
     def accept_loop() -> None:
         while not stop.is_set():

@@ -68,6 +68,7 @@ class Call(Generic[T]):
     key_source: APIKey | None
     key_field: str
     env_fallback: bool
+    key_is_header: bool  # a per-call Authorization header: sent exactly as given
     headers: dict[str, str]
     content: bytes | None
     base_url: str
@@ -200,6 +201,7 @@ def prepare(
     limit = checked.get("max_response_bytes", core.max_response_bytes)
     retry_codes = checked.get("retry_codes", DEFAULT_RETRY_CODE_SET)
     env_fallback = key_source is NOT_GIVEN or key_source is None or key_source == ""
+    key_is_header = False
     source: APIKey | None = core.api_key_source if env_fallback else key_source  # type: ignore[assignment]
     if opts.headers is not NOT_GIVEN:
         for name, value in opts.headers.items():
@@ -214,7 +216,7 @@ def prepare(
                 return Err(errors.SDKValidationError(field, problem))
             if lower == "authorization":
                 # The caller's own credentials for this call; used verbatim and redacted like a key.
-                source, key_field, env_fallback = value, field, False
+                source, key_field, env_fallback, key_is_header = value, field, False, True
             else:
                 headers[lower] = value
     headers["user-agent"] = core.user_agent
@@ -223,6 +225,7 @@ def prepare(
         key_source=source,
         key_field=key_field,
         env_fallback=env_fallback,
+        key_is_header=key_is_header,
         headers=headers,
         content=content,
         base_url=base_url,
@@ -316,11 +319,12 @@ def call_flow(core: OpenRouterCore, call: Call[T], client: httpx.Client | httpx.
     problem = header_problem(key)
     if problem:
         return Err(errors.SDKValidationError(call.key_field, f"the key {problem}"))
-    has_prefix = key[:7].lower() == "bearer "
-    # Redact the bare token: a server or proxy may echo it without the "Bearer " prefix.
-    secrets = (key[7:].strip() or key,) if has_prefix else (key,)
+    scheme, _, token = key.partition(" ")
+    has_scheme = call.key_is_header or scheme.lower() == "bearer"
+    # Redact the bare token too: a server or proxy may echo it without its scheme.
+    secrets = (token.strip() or key,) if has_scheme and token.strip() else (key,)
     headers = dict(call.headers)
-    headers["authorization"] = key if has_prefix else "Bearer " + key
+    headers["authorization"] = key if has_scheme else "Bearer " + key
     operation = call.operation
     hooks = core.hooks
     clock = core.clock

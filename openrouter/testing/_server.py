@@ -1,0 +1,208 @@
+"""The fake as a real HTTP/1.1 server on 127.0.0.1: standard library only, one thread per connection.
+
+Every wait is bounded: idle keep-alive connections time out, delays and hangs end at the fake's
+``hang_limit`` or at shutdown, and ``stop()`` wakes every connection thread and joins it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import http.server
+import logging
+import math
+import socket
+import socketserver
+import struct
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from openrouter.testing._requests import RecordedRequest
+from openrouter.testing._responses import FakeResponse, Fault, reason_phrase
+
+if TYPE_CHECKING:
+    from openrouter.testing._fake import FakeOpenRouter
+
+__all__ = ["HOST", "FakeServer"]
+
+HOST = "127.0.0.1"  # never another interface: the fake is for tests on this machine
+MAX_BODY_BYTES = 1024 * 1024
+IDLE_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 5.0
+
+logger = logging.getLogger("openrouter.testing")
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, with a Content-Length on every response
+    disable_nagle_algorithm = True  # each response is one sendall; do not hold it back
+    timeout = IDLE_TIMEOUT_S
+    server: _TCPServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the stdlib's per-request stderr line; ``on_request`` reports instead."""
+
+    def _serve(self) -> None:
+        body = self._read_body()
+        if body is None:
+            return
+        path, _, query = self.path.partition("?")
+        request = RecordedRequest(
+            method=self.command,
+            path=path,
+            query=query,
+            body=body,
+            raw_headers=tuple((name.lower(), value) for name, value in self.headers.items()),
+        )
+        outcome = self._deliver(self.server.fake.handle(request))
+        report = self.server.on_request
+        if report is not None:
+            report(f"{self.command} {self.path} -> {outcome}")
+
+    # The names http.server looks up; every method goes through the fake, which answers 405 where the API would.
+    do_GET = do_HEAD = do_OPTIONS = do_POST = do_PUT = do_PATCH = do_DELETE = _serve  # noqa: N815
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or ``None`` after answering a request the fake cannot read."""
+        if "chunked" in self.headers.get("transfer-encoding", "").lower():
+            self._send(FakeResponse.error(411, "Length Required: send a Content-Length"), close=True)
+            return None
+        raw = self.headers.get("content-length", "0").strip() or "0"
+        if not raw.isdigit():
+            self._send(FakeResponse.error(400, "Invalid Content-Length"), close=True)
+            return None
+        length = int(raw)
+        if length > MAX_BODY_BYTES:
+            self._send(FakeResponse.error(413), close=True)  # unread body left: the connection must go
+            return None
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client went away mid-request
+            self.close_connection = True
+            return None
+        return body
+
+    def _deliver(self, answer: FakeResponse) -> str:
+        """Answer (or misbehave) as scripted; returns what happened, for the request log."""
+        delay = math.inf if answer.fault is Fault.HANG else answer.delay
+        if delay > 0:
+            stopping = self.server.stopping.wait(min(delay, self.server.fake.hang_limit))
+            if stopping or delay > self.server.fake.hang_limit:
+                self.close_connection = True
+                return "closed unanswered (hang ended)" if answer.fault is Fault.HANG else "closed unanswered (delay)"
+        if answer.fault is Fault.DROP:
+            self.close_connection = True
+            return "dropped"
+        if answer.fault is Fault.RESET:
+            # Linger 0 makes the close send a TCP RST instead of a FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return "reset"
+        if answer.fault is Fault.DROP_MID_BODY:
+            self._send(answer, close=True, cut=True)
+            return f"{answer.status}, dropped mid-body"
+        self._send(answer, close=self.close_connection or self.server.stopping.is_set())
+        return str(answer.status)
+
+    def _send(self, answer: FakeResponse, *, close: bool, cut: bool = False) -> None:
+        content = answer.content()
+        lines = [
+            f"HTTP/1.1 {answer.status} {reason_phrase(answer.status)}",
+            f"Date: {email.utils.formatdate(usegmt=True)}",
+        ]
+        lines += [f"{name}: {value}" for name, value in answer.wire_headers()]
+        if close:
+            lines.append("Connection: close")
+            self.close_connection = True
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if self.command == "HEAD":  # the length is announced, the body never sent
+            content = b""
+        self.connection.sendall(head + (content[: len(content) // 2] if cut else content))
+
+
+class _TCPServer(socketserver.TCPServer):
+    allow_reuse_address = True  # a fixed --port can be reused right after a restart
+
+    def __init__(self, fake: FakeOpenRouter, port: int, on_request: Callable[[str], None] | None) -> None:
+        super().__init__((HOST, port), _Handler)
+        self.fake = fake
+        self.on_request = on_request
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._connections: set[socket.socket] = set()
+        self._threads: list[threading.Thread] = []
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Handle each connection in its own thread, tracked so ``stop()`` can end and join it."""
+        thread = threading.Thread(
+            target=self._process, args=(request, client_address), name="openrouter-fake-connection", daemon=True
+        )
+        with self._lock:
+            if self.stopping.is_set():
+                self.shutdown_request(request)
+                return
+            self._connections.add(request)
+            self._threads = [t for t in self._threads if t.is_alive()]
+            self._threads.append(thread)
+        thread.start()
+
+    def _process(self, request: socket.socket, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except OSError:
+            pass  # the client went away (reset, broken pipe): normal for a fault-injecting server
+        except Exception:
+            logger.exception("the fake OpenRouter server failed while answering %s", client_address)
+        finally:
+            self.shutdown_request(request)
+            with self._lock:
+                self._connections.discard(request)
+
+    def stop_connections(self) -> list[threading.Thread]:
+        """Release waiting answers and wake every connection blocked on a read; return the threads to join."""
+        self.stopping.set()
+        with self._lock:
+            connections, threads = list(self._connections), list(self._threads)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already closed by its own thread
+                connection.shutdown(socket.SHUT_RDWR)
+        return threads
+
+
+class FakeServer:
+    """A running server for one ``FakeOpenRouter``; created by ``FakeOpenRouter.start()``."""
+
+    def __init__(self, fake: FakeOpenRouter, port: int, on_request: Callable[[str], None] | None) -> None:
+        self._server = _TCPServer(fake, port, on_request)
+        self.port: int = self._server.server_address[1]
+        self.url = f"http://{HOST}:{self.port}/api/v1"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="openrouter-fake-server",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        """Start accepting connections."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop accepting, end every connection and waiting answer, join all threads, close the socket."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+        threads = self._server.stop_connections()
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._server.server_close()
+        stuck = [thread for thread in threads if thread.is_alive()]
+        if stuck:
+            warnings.warn(
+                f"{len(stuck)} fake OpenRouter connection threads did not stop within {STOP_TIMEOUT_S} s",
+                RuntimeWarning,
+                stacklevel=3,
+            )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random as _random
 import sys
 import threading
 import time as _time
-from collections.abc import Awaitable, Callable, Sequence
+import weakref
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import TYPE_CHECKING, TypeVar
 
@@ -19,6 +21,7 @@ from openrouter_core._options import NOT_GIVEN, NotGiven
 from openrouter_core._version import __version__
 
 if TYPE_CHECKING:
+    import asyncio
     from types import TracebackType
 
     from typing_extensions import Self
@@ -221,6 +224,8 @@ class OpenRouterCore:
         self._async_client = async_client
         self._owns_client = client is None
         self._owns_async_client = async_client is None
+        self._async_loop: weakref.ReferenceType[asyncio.AbstractEventLoop] | None = None
+        self._async_closer: AsyncGenerator[None, None] | None = None
         self._lock = threading.Lock()
         if self.debug:
             _enable_debug_logging()
@@ -245,17 +250,36 @@ class OpenRouterCore:
         return client
 
     def async_client(self) -> httpx.AsyncClient:
-        """The async httpx client, created on first use."""
+        """The async httpx client for the running event loop, created on first use there.
+
+        An httpx.AsyncClient's connections belong to the loop that opened them, so a core that
+        owns its async client makes one per loop, and closes it when that loop shuts down (a
+        second ``asyncio.run()`` with the same core just works). An injected client is returned
+        as it is: its loop is the caller's business.
+        """
         client = self._async_client
-        if client is None:
-            with self._lock:
-                if self._async_client is None:
-                    self._async_client = httpx.AsyncClient(cookies=_cookieless_jar(), follow_redirects=False)
-                client = self._async_client
+        if client is not None and not self._owns_async_client:
+            return client
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if client is not None and self._async_loop is not None and self._async_loop() is loop and not client.is_closed:
+            return client
+        with self._lock:
+            client = self._async_client
+            current = self._async_loop() if self._async_loop is not None else None
+            if client is None or current is not loop or client.is_closed:
+                client = httpx.AsyncClient(cookies=_cookieless_jar(), follow_redirects=False)
+                self._async_closer = _close_when_loop_shuts_down(client)
+                self._async_client, self._async_loop = client, weakref.ref(loop)
         return client
 
     def close(self) -> None:
-        """Close the sync client if this core created it. Async clients need ``aclose()``."""
+        """Close the clients this core created.
+
+        The sync client closes now. An async client can only be closed on its event loop: it is
+        closed when that loop shuts down (``asyncio.run`` does this), or at once with ``aclose()``.
+        """
         with self._lock:
             client, self._client = (self._client, None) if self._owns_client else (None, self._client)
         if client is not None:
@@ -264,11 +288,14 @@ class OpenRouterCore:
     async def aclose(self) -> None:
         """Close the clients this core created, sync and async."""
         self.close()
+        if not self._owns_async_client:
+            return
         with self._lock:
-            client, self._async_client = (
-                (self._async_client, None) if self._owns_async_client else (None, self._async_client)
-            )
-        if client is not None:
+            client, closer = self._async_client, self._async_closer
+            self._async_client = self._async_closer = self._async_loop = None
+        if closer is not None:
+            await closer.aclose()  # runs its cleanup, which closes the client
+        elif client is not None:
             await client.aclose()
 
     def __enter__(self) -> Self:
@@ -286,6 +313,25 @@ class OpenRouterCore:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+async def _closer(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    try:
+        yield
+    finally:
+        await client.aclose()
+
+
+def _close_when_loop_shuts_down(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    # asyncio finalizes the async generators started on a loop when the loop shuts down
+    # (asyncio.run and asyncio.Runner call loop.shutdown_asyncgens()). Starting one whose
+    # cleanup closes the client ties the client's life to its loop, with no task left behind.
+    # Its first step runs no await, so it can be started here without awaiting. The loop only
+    # holds it weakly: the core keeps it alive as long as the client.
+    closer = _closer(client)
+    with contextlib.suppress(StopIteration):
+        closer.asend(None).send(None)
+    return closer
 
 
 def _enable_debug_logging() -> None:

@@ -328,7 +328,7 @@ class SDKValidationError(OpenRouterSDKError):
     """
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"Invalid {field}: {reason}")
+        super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
 

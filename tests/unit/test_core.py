@@ -216,3 +216,26 @@ def test_cookies_set_by_the_server_are_never_sent_back() -> None:
     credits_get_credits(core)
     assert "cookie" not in wire.requests[1].headers
     core.close()
+
+
+def test_one_core_serves_several_event_loops_and_leaks_nothing() -> None:
+    from openrouter.testing import FakeOpenRouter
+    from openrouter_funcs.credits_get_credits import credits_get_credits_async
+
+    with FakeOpenRouter.serve() as fake:
+        core = OpenRouterCore(api_key=API_KEY, server_url=fake.url)
+        for _ in range(3):
+            assert asyncio.run(credits_get_credits_async(core)).ok
+        clients = {id(core._async_client)}
+        assert core._async_client is not None
+        assert core._async_client.is_closed  # closed when its loop shut down
+
+        async def sync_with_inside_async() -> bool:
+            with OpenRouterCore(api_key=API_KEY, server_url=fake.url) as inner:
+                return (await credits_get_credits_async(inner)).ok
+
+        assert asyncio.run(sync_with_inside_async())
+        assert len(clients) == 1
+    import gc
+
+    gc.collect()  # an unclosed socket or transport would warn here, and warnings are errors

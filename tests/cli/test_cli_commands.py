@@ -133,7 +133,7 @@ def test_coinbase_charge_bad_input_exits_2_without_sending(
     )
     assert result.returncode == 2
     assert result.stderr == (
-        "openrouter: error: Invalid request.sender: must be an EVM address, 0x followed by 40 hex digits, got '0x12'\n"
+        "openrouter: error: request.sender: must be an EVM address, 0x followed by 40 hex digits, got '0x12'\n"
     )
     assert openrouter_fake_server.requests == []
 

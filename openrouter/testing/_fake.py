@@ -182,7 +182,7 @@ class FakeOpenRouter:
         return FakeTransport(self)
 
     def async_transport(self) -> httpx.AsyncBaseTransport:
-        """An async httpx transport answering from this fake (asyncio or trio, through anyio)."""
+        """An async httpx transport answering from this fake (asyncio)."""
         from openrouter.testing._inprocess import AsyncFakeTransport
 
         return AsyncFakeTransport(self)

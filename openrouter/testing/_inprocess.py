@@ -12,12 +12,12 @@ Faults turn into the exceptions httpx raises against a real server doing the sam
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import math
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING
 
-import anyio  # a dependency of httpx itself; runs the async waits under asyncio and trio alike
 import httpx
 
 from openrouter.testing._requests import RecordedRequest
@@ -116,7 +116,7 @@ class FakeTransport(httpx.BaseTransport):
 
 
 class AsyncFakeTransport(httpx.AsyncBaseTransport):
-    """The async twin of ``FakeTransport`` (asyncio or trio)."""
+    """The async twin of ``FakeTransport`` (asyncio)."""
 
     def __init__(self, fake: FakeOpenRouter) -> None:
         self._fake = fake
@@ -126,5 +126,5 @@ class AsyncFakeTransport(httpx.AsyncBaseTransport):
         answer = self._fake.handle(_record(request, await request.aread()))
         wait, then = _plan(answer, request, self._fake.hang_limit)
         if wait > 0:
-            await anyio.sleep(wait)
+            await asyncio.sleep(wait)
         return _outcome(answer, then, request)

@@ -29,3 +29,23 @@ def test_quick_start_has_exactly_two_commands() -> None:
 def test_ci_runs_the_readme_quick_start() -> None:
     ci = (Path(__file__).parents[2] / ".ci" / "run").read_text(encoding="utf-8")
     assert "## Quick start" in ci
+
+
+def test_the_testing_your_code_example_passes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    section = README.split("## Testing your code", 1)[1]
+    example = re.search(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    assert example is not None
+    (tmp_path / "test_example.py").write_text(example.group(1), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout

@@ -125,6 +125,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 class _TCPServer(socketserver.TCPServer):
     allow_reuse_address = True  # a fixed --port can be reused right after a restart
+    # socketserver's default listen backlog is 5: a burst of concurrent clients would overflow it
+    # and sit in SYN retransmits (seconds each), which looks like a slow server.
+    request_queue_size = 1024
 
     def __init__(self, fake: FakeOpenRouter, port: int, on_request: Callable[[str], None] | None) -> None:
         super().__init__((HOST, port), _Handler)

@@ -24,6 +24,7 @@ def test_quick_start_has_exactly_two_commands() -> None:
     assert len(commands) == 2
     assert "openrouter demo" in commands[0]
     assert "pytest" in commands[1]
+    assert "coverage report" in commands[1]
 
 
 def test_ci_runs_the_readme_quick_start() -> None:

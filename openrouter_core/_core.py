@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["Clock", "OpenRouterCore"]
 
 T = TypeVar("T")
+ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_SERVER_URL = "https://openrouter.ai/api/v1"
 DEFAULT_TIMEOUT_MS = 60_000
@@ -226,6 +227,7 @@ class OpenRouterCore:
         self._owns_async_client = async_client is None
         self._async_loop: weakref.ReferenceType[asyncio.AbstractEventLoop] | None = None
         self._async_closer: AsyncGenerator[None, None] | None = None
+        self._owned_defaults: dict[str, str] | None = None
         self._lock = threading.Lock()
         if self.debug:
             _enable_debug_logging()
@@ -245,8 +247,19 @@ class OpenRouterCore:
         if client is None:
             with self._lock:
                 if self._client is None:
-                    self._client = httpx.Client(cookies=_cookieless_jar(), follow_redirects=False)
+                    self._client = self._owned(httpx.Client(cookies=_cookieless_jar(), follow_redirects=False))
                 client = self._client
+        return client
+
+    def owned_client_headers(self, client: httpx.Client | httpx.AsyncClient) -> dict[str, str] | None:
+        """The default headers of ``client`` when this core created it, else ``None``."""
+        if (client is self._client and self._owns_client) or (client is self._async_client and self._owns_async_client):
+            return self._owned_defaults
+        return None
+
+    def _owned(self, client: ClientT) -> ClientT:
+        if self._owned_defaults is None:
+            self._owned_defaults = {name.lower(): value for name, value in client.headers.items()}
         return client
 
     def async_client(self) -> httpx.AsyncClient:
@@ -269,7 +282,7 @@ class OpenRouterCore:
             client = self._async_client
             current = self._async_loop() if self._async_loop is not None else None
             if client is None or current is not loop or client.is_closed:
-                client = httpx.AsyncClient(cookies=_cookieless_jar(), follow_redirects=False)
+                client = self._owned(httpx.AsyncClient(cookies=_cookieless_jar(), follow_redirects=False))
                 self._async_closer = _close_when_loop_shuts_down(client)
                 self._async_client, self._async_loop = client, weakref.ref(loop)
         return client

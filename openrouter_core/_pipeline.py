@@ -37,6 +37,7 @@ from openrouter_core._retries import (
     backoff_wait_ms,
     retry_after_ms,
 )
+from openrouter_core._serde import DecodeFailure, decode
 
 if TYPE_CHECKING:
     from openrouter_core._core import APIKey, OpenRouterCore
@@ -323,7 +324,11 @@ def call_flow(core: OpenRouterCore, call: Call[T], client: httpx.Client | httpx.
     has_scheme = call.key_is_header or scheme.lower() == "bearer"
     # Redact the bare token too: a server or proxy may echo it without its scheme.
     secrets = (token.strip() or key,) if has_scheme and token.strip() else (key,)
-    headers = dict(call.headers)
+    # Clients the core created have only httpx's default headers: merge them here once and build
+    # the httpx.Request directly. A caller's own client goes through its build_request(), which
+    # applies its default headers, cookies and params.
+    direct_headers = core.owned_client_headers(client)
+    headers = {**(direct_headers or {}), **call.headers}
     headers["authorization"] = key if has_scheme else "Bearer " + key
     operation = call.operation
     hooks = core.hooks
@@ -342,14 +347,7 @@ def call_flow(core: OpenRouterCore, call: Call[T], client: httpx.Client | httpx.
             remaining = max(budget_end - attempt_start, 0.001)
             timeout_s = remaining if timeout_s is None else min(timeout_s, remaining)
         try:
-            request = client.build_request(
-                operation.method,
-                call.url,
-                headers=headers,
-                content=call.content,
-                timeout=timeout_s,
-                extensions=call.extensions,
-            )
+            request = _build_request(client, direct_headers, operation.method, call, headers, timeout_s)
         except Exception as exc:  # httpx refused what we built: an SDK or configuration bug
             return Err(
                 errors.InvalidRequestError(f"the request could not be built: {_describe_exception(exc)}"),
@@ -408,6 +406,36 @@ def call_flow(core: OpenRouterCore, call: Call[T], client: httpx.Client | httpx.
         if response is None:  # unreachable: no failure means Send returned a response
             raise RuntimeError("no response and no failure")
         return _match(operation, request, response, body, exchange, secrets)
+
+
+_PARSED_URLS: dict[str, httpx.URL] = {}
+
+
+def _parsed_url(url: str) -> httpx.URL:
+    """``httpx.URL(url)``, parsed once per distinct URL (there are few: base URL x operation)."""
+    parsed = _PARSED_URLS.get(url)
+    if parsed is None:
+        if len(_PARSED_URLS) >= 256:  # per-call server_url values could be unbounded
+            _PARSED_URLS.clear()
+        parsed = _PARSED_URLS[url] = httpx.URL(url)
+    return parsed
+
+
+def _build_request(
+    client: httpx.Client | httpx.AsyncClient,
+    direct_headers: dict[str, str] | None,
+    method: str,
+    call: Call[Any],
+    headers: dict[str, str],
+    timeout_s: float | None,
+) -> httpx.Request:
+    if direct_headers is None:
+        return client.build_request(
+            method, call.url, headers=headers, content=call.content, timeout=timeout_s, extensions=call.extensions
+        )
+    timeout = {"connect": timeout_s, "read": timeout_s, "write": timeout_s, "pool": timeout_s}
+    extensions = {"timeout": timeout, **call.extensions} if call.extensions else {"timeout": timeout}
+    return httpx.Request(method, _parsed_url(call.url), headers=headers, content=call.content, extensions=extensions)
 
 
 def _hook_failed(
@@ -539,8 +567,6 @@ def _match(
     secrets: tuple[str, ...],
 ) -> Ok[T] | Err[errors.OpenRouterSDKError]:
     """Turn a complete response into the operation's value or its typed error (DESIGN section 6)."""
-    from openrouter_core._serde import DecodeFailure, decode
-
     status = response.status_code
     content_type = response.headers.get("content-type", "")
     is_json = _media_type(content_type) == "application/json"

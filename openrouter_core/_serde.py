@@ -162,12 +162,15 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)  # one decoder, not one per call
+
+
 def decode_json(body: bytes) -> object:
     """Parse a JSON body strictly; raises ``DecodeFailure`` with path ``$`` when it cannot."""
     if not body.strip():
         raise DecodeFailure("$", "the body is empty")
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        return _JSON.decode(body.decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise DecodeFailure("$", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     except UnicodeDecodeError:
@@ -186,19 +189,23 @@ def _format_leaf(exc: BaseException, _: object) -> str:
 
 def decode(body: bytes, model: type[T]) -> T:
     """Parse ``body`` and structure it as ``model``; raises ``DecodeFailure`` naming the first bad path."""
-    import cattrs
-
     data = decode_json(body)
     try:
         return converter().structure(data, model)
-    except cattrs.BaseValidationError as exc:
-        first = cattrs.transform_error(exc, path="$", format_exception=_format_leaf)[0]
-        reason, _, path = first.rpartition(" @ ")
-        raise DecodeFailure(path or "$", reason or first) from None
     except RecursionError:
         raise DecodeFailure("$", "the JSON is nested too deeply") from None
-    except (TypeError, ValueError) as exc:
-        raise DecodeFailure("$", _format_leaf(exc, None)) from None
+    except Exception as exc:
+        raise _failure(exc) from None
+
+
+def _failure(exc: Exception) -> DecodeFailure:
+    import cattrs  # loaded already: converter() imported it
+
+    if isinstance(exc, cattrs.BaseValidationError):
+        first = cattrs.transform_error(exc, path="$", format_exception=_format_leaf)[0]
+        reason, _, path = first.rpartition(" @ ")
+        return DecodeFailure(path or "$", reason or first)
+    return DecodeFailure("$", _format_leaf(exc, None))
 
 
 def is_finite_number(value: object) -> bool:

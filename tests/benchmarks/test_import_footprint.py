@@ -32,6 +32,7 @@ ALLOWED_FOR_ONE_OPERATION = frozenset(
         "openrouter_core._pipeline",
         "openrouter_core._result",
         "openrouter_core._retries",
+        "openrouter_core._serde",  # JSON decoding; cattrs itself loads on the first decode
         "openrouter_core._transport",
         "openrouter_core._version",
         "openrouter_funcs",

@@ -239,3 +239,20 @@ def test_one_core_serves_several_event_loops_and_leaks_nothing() -> None:
     import gc
 
     gc.collect()  # an unclosed socket or transport would warn here, and warnings are errors
+
+
+@pytest.mark.parametrize("with_extensions", [False, True])
+def test_owned_clients_send_exactly_what_build_request_would(with_extensions: bool) -> None:
+    """The core builds requests directly for its own clients; the wire must not change."""
+    options = RequestOptions(extensions={"trace": None}) if with_extensions else None
+    injected = Wire(json_response(200, CREDITS_BODY))
+    credits_get_credits(make_core(injected, app_title="T", retry_config=None), {"app_categories": "a,b"}, options)
+    owned_wire = Wire(json_response(200, CREDITS_BODY))
+    owned = OpenRouterCore(api_key=API_KEY, app_title="T", retry_config=None)
+    owned.sync_client()._transport = httpx.MockTransport(owned_wire)
+    credits_get_credits(owned, {"app_categories": "a,b"}, options)
+    owned.close()
+    (a,), (b,) = injected.requests, owned_wire.requests
+    assert (a.method, str(a.url), a.content) == (b.method, str(b.url), b.content)
+    assert sorted(a.headers.multi_items()) == sorted(b.headers.multi_items())
+    assert a.extensions == b.extensions

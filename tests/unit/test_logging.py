@@ -151,7 +151,11 @@ def test_the_key_never_appears_in_logs_errors_or_reprs(key: str, bearer: bool) -
 
 
 @given(key=KEYS)
-def test_the_key_never_appears_in_option_reprs(key: str) -> None:
+def test_the_key_never_appears_in_option_or_model_reprs(key: str) -> None:
+    from openrouter_funcs.credits_create_coinbase_charge import CreateCoinbaseChargeSecurity
+
     options = RequestOptions(headers={"Authorization": f"Bearer {key}", "X-Other": "shown"})
     assert key not in repr(options)
     assert "shown" in repr(options)
+    assert key not in repr(CreateCoinbaseChargeSecurity(bearer=key))
+    assert key not in repr(OpenRouterCore(api_key=key))

@@ -322,8 +322,9 @@ def call_flow(core: OpenRouterCore, call: Call[T], client: httpx.Client | httpx.
         return Err(errors.SDKValidationError(call.key_field, f"the key {problem}"))
     scheme, _, token = key.partition(" ")
     has_scheme = call.key_is_header or scheme.lower() == "bearer"
-    # Redact the bare token too: a server or proxy may echo it without its scheme.
-    secrets = (token.strip() or key,) if has_scheme and token.strip() else (key,)
+    # Redact the bare token (which covers the whole value): a server may echo it without its scheme.
+    bare = token.strip() if has_scheme else ""
+    secrets = (bare or key,)
     # Clients the core created have only httpx's default headers: merge them here once and build
     # the httpx.Request directly. A caller's own client goes through its build_request(), which
     # applies its default headers, cookies and params.

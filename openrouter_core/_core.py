@@ -193,6 +193,13 @@ class OpenRouterCore:
             raise TypeError("client must be an httpx.Client (use async_client for an httpx.AsyncClient)")
         if async_client is not None and not isinstance(async_client, httpx.AsyncClient):
             raise TypeError("async_client must be an httpx.AsyncClient")
+        from openrouter_core._hooks import NO_HOOKS, Hooks
+        from openrouter_core._retries import RetryConfig
+
+        if retry_config is not NOT_GIVEN and retry_config is not None and not isinstance(retry_config, RetryConfig):
+            raise TypeError("retry_config must be a RetryConfig, or None to disable retries")
+        if hooks is not None and not isinstance(hooks, Hooks):
+            raise TypeError("hooks must be a Hooks object: Hooks(before_request=[...], ...)")
         self._api_key = api_key
         if server_url is not None:
             self.server_url = _checked("server_url", normalize_server_url, server_url)
@@ -205,8 +212,6 @@ class OpenRouterCore:
         self.retry_config = retry_config
         self.debug = env_flag("OPENROUTER_DEBUG") if debug is None else bool(debug)
         self.clock = clock or SYSTEM_CLOCK
-        from openrouter_core._hooks import NO_HOOKS
-
         self.hooks = hooks if hooks is not None else NO_HOOKS
         self.user_agent = user_agent if user_agent is not None else DEFAULT_USER_AGENT
         app = {

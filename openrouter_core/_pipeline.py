@@ -183,6 +183,8 @@ def prepare(
     if options is not None and not isinstance(options, RequestOptions):
         return Err(errors.SDKValidationError("options", f"expected RequestOptions, got {type(options).__name__}"))
     opts = options or _NO_OPTIONS
+    if opts.retries is not NOT_GIVEN and opts.retries is not None and not isinstance(opts.retries, RetryConfig):
+        return Err(errors.SDKValidationError("options.retries", "expected a RetryConfig, or None to disable retries"))
     app_headers = _app_headers(core, app)
     if isinstance(app_headers, Err):
         return app_headers

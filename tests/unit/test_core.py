@@ -98,7 +98,10 @@ def test_bad_options_are_value_errors(options: dict[str, object], message: str) 
         OpenRouterCore(**options)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("options", [{"api_key": 12}, {"client": httpx.AsyncClient()}, {"async_client": object()}])
+@pytest.mark.parametrize(
+    "options",
+    [{"api_key": 12}, {"client": httpx.AsyncClient()}, {"async_client": object()}, {"retry_config": {}}, {"hooks": []}],
+)
 def test_wrong_types_are_type_errors(options: dict[str, object]) -> None:
     with pytest.raises(TypeError):
         OpenRouterCore(**options)  # type: ignore[arg-type]

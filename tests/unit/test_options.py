@@ -151,3 +151,12 @@ def test_hook_replacement_streaming_responses_are_read(run: Runner) -> None:
     wire = Wire(json_response(500, {"error": {"code": 500, "message": "x"}}))
     result = get(run, wire, RequestOptions(retries=None), hooks=orc.Hooks(after_error=[rescue]))
     assert result.ok
+
+
+def test_retries_must_be_a_retry_config(run: Runner) -> None:
+    wire = Wire(json_response(200, CREDITS_BODY))
+    result = get(run, wire, RequestOptions(retries={"strategy": "none"}))  # type: ignore[arg-type]
+    assert isinstance(result, Err)
+    assert isinstance(result.error, orc.SDKValidationError)
+    assert result.error.field == "options.retries"
+    assert wire.requests == []

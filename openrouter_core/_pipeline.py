@@ -85,36 +85,47 @@ class Call(Generic[T]):
 # --- actions: what the flow asks its driver to do -------------------------------------------
 
 
-@attrs.frozen
+# Plain slotted classes, not attrs: they are internal, and each attrs class costs import time.
+
+
 class ResolveKey:
     """Call the ``api_key`` callable (awaiting it under async)."""
 
-    source: Callable[[], Any]
+    __slots__ = ("source",)
+
+    def __init__(self, source: Callable[[], Any]) -> None:
+        self.source = source
 
 
-@attrs.frozen
 class RunHook:
     """Run one hook (awaiting it under async when it returns an awaitable)."""
 
-    hook: Callable[..., Any]
-    args: tuple[Any, ...]
+    __slots__ = ("args", "hook")
+
+    def __init__(self, hook: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.hook = hook
+        self.args = args
 
 
-@attrs.frozen
 class Send:
     """Send a request and read its body, giving up past ``limit`` bytes or ``deadline``."""
 
-    request: httpx.Request
-    limit: int
-    deadline: float | None
-    follow_redirects: bool
+    __slots__ = ("deadline", "follow_redirects", "limit", "request")
+
+    def __init__(self, request: httpx.Request, limit: int, deadline: float | None, follow_redirects: bool) -> None:
+        self.request = request
+        self.limit = limit
+        self.deadline = deadline
+        self.follow_redirects = follow_redirects
 
 
-@attrs.frozen
 class Sleep:
     """Wait before the next attempt."""
 
-    seconds: float
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
 
 
 Action = ResolveKey | RunHook | Send | Sleep

@@ -1,0 +1,564 @@
+"""Operations: what each one is (names, parameters, body, answers), its request models, and its module.
+
+``derive`` reads the document into ``Op`` records (all 98 forms: 97 operations, the multipart
+transcription split in two); ``build_models`` adds each emitted operation's request, body, response
+and security classes to the builder; ``render`` writes ``openrouter_funcs/<function>.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.codegen import config, naming, text
+from tools.codegen.document import Document, DocumentError, Schema, ref_name
+from tools.codegen.schema import AliasDef, Builder, ClassDef, Field, TypeRef, UnionDef
+
+IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
+_MANAGEMENT = re.compile(r"Management key\]?(\([^)]*\))? required")
+APP_HEADERS = (
+    ("http_referer", "str", "the ``HTTP-Referer`` app header for this call (overrides the core's)"),
+    ("app_title", "str", "the ``X-OpenRouter-Title`` app header for this call"),
+    ("app_categories", "str | list[str]", "the ``X-OpenRouter-Categories`` app header for this call"),
+)
+
+
+@dataclass
+class Param:
+    """A path, query or header parameter."""
+
+    wire: str
+    location: str
+    required: bool
+    schema: Schema
+    description: str
+    field: Field | None = None
+
+
+@dataclass
+class Answer:
+    """One success answer: a status with one content type."""
+
+    status: int
+    encoding: str
+    schema: Schema | None
+    examples: list[Any] = field(default_factory=list)
+    model: str | None = None  # "module:Name" under openrouter_funcs.models, once built
+
+
+@dataclass
+class Op:
+    """One operation form (``createAudioTranscriptions`` has two: JSON and multipart)."""
+
+    id: str
+    method: str
+    path: str
+    tag: str
+    namespace: str
+    namespace_words: list[str]
+    facade_method: str
+    function: str
+    summary: str
+    description: str
+    deprecated: str | None
+    management_key: bool
+    security: str
+    body_kind: str | None
+    body_schema: Schema | None
+    body_examples: list[Any]
+    params: list[Param]
+    answers: list[Answer]
+    errors: dict[int, list[Any]]
+    streaming: bool
+    paginated: bool
+    skip: str | None
+    error_schemas: dict[int, Schema] = field(default_factory=dict)
+    request: ClassDef | None = None
+    body_class: str | None = None
+    error_model: str | None = None
+    security_class: str | None = None
+    request_required: bool = False
+
+    @property
+    def pascal(self) -> str:
+        """``createKeys`` -> ``CreateKeys``."""
+        return naming.pascal_operation_id(self.id)
+
+    @property
+    def module(self) -> str:
+        """The operation's model module, relative to ``openrouter_funcs.models``."""
+        return f"ops.{self.function}"
+
+    @property
+    def idempotent(self) -> bool:
+        """GET, PUT and DELETE may be re-sent after any failure."""
+        return self.method in IDEMPOTENT_METHODS
+
+    @property
+    def declared(self) -> list[Answer]:
+        """The answers declared in this issue (skipped encodings left out)."""
+        return [answer for answer in self.answers if answer.encoding not in config.SKIPPED_ENCODINGS]
+
+    @property
+    def emitted(self) -> bool:
+        """Whether this operation gets a module (not in the skip list)."""
+        return self.skip is None
+
+    @property
+    def held_back(self) -> bool:
+        """Whether its hand-written module stays in place for now (``config.HELD_BACK``)."""
+        return self.id in config.HELD_BACK
+
+
+def encoding_of(content_type: str) -> str:
+    """The encoding of a success content type."""
+    if content_type not in config.ENCODINGS:
+        raise DocumentError(f"unknown success content type {content_type!r}")
+    return config.ENCODINGS[content_type]
+
+
+def examples_of(media: dict[str, Any]) -> list[Any]:
+    """Examples of a media type object: ``example``, ``examples.*.value``, then the schema's ``example``."""
+    found: list[Any] = []
+    if "example" in media:
+        found.append(media["example"])
+    found += [e["value"] for e in (media.get("examples") or {}).values() if isinstance(e, dict) and "value" in e]
+    schema = media.get("schema")
+    if not found and isinstance(schema, dict) and "example" in schema:
+        found.append(schema["example"])
+    return found
+
+
+def security_of(document: Document, operation: dict[str, Any]) -> str:
+    """``api_key``, ``bearer``, ``bearer_or_api_key`` or ``none``."""
+    override = operation.get("x-openrouter-python-security")
+    if override is not None:
+        if override not in ("api_key", "bearer", "bearer_or_api_key", "none"):
+            raise DocumentError(f"{operation['operationId']}: unknown x-openrouter-python-security {override!r}")
+        return str(override)
+    requirement = operation.get("security", document.raw.get("security"))
+    if requirement == []:
+        return "none"
+    if requirement == [{"bearer": []}]:
+        return "bearer"
+    if requirement == [{"apiKey": []}]:
+        return "api_key"
+    raise DocumentError(f"{operation['operationId']}: unsupported security {requirement!r}")
+
+
+def names_of(operation_id: str, operation: dict[str, Any], tag: str) -> tuple[str, list[str], str]:
+    """``(namespace, facade class words, facade method)`` by the rules of ``operations.md``."""
+    if operation_id in config.NAMESPACE_OVERRIDES:
+        namespace, words = config.NAMESPACE_OVERRIDES[operation_id]
+    elif operation.get("x-speakeasy-group"):
+        group = str(operation["x-speakeasy-group"])
+        namespace, words = naming.snake(group), [group[:1].upper() + group[1:]]
+    else:
+        namespace, words = naming.namespace(tag), naming.tag_words(tag)
+    method = str(operation.get("x-speakeasy-name-override") or operation_id)
+    return namespace, words, naming.snake(method)
+
+
+def derive(document: Document) -> list[Op]:
+    """Every operation form of the document, in document order."""
+    found: list[Op] = []
+    for method, path, operation, item in document.operations():
+        operation_id = operation["operationId"]
+        tags = operation.get("tags") or []
+        if len(tags) != 1:
+            raise DocumentError(f"{operation_id}: expected exactly one tag, got {tags}")
+        namespace, words, facade_method = names_of(operation_id, operation, tags[0])
+        params = []
+        for raw in [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]:
+            parameter = document.parameter(raw)
+            if parameter["in"] not in ("path", "query", "header"):
+                raise DocumentError(f"{operation_id}: unsupported parameter location {parameter['in']!r}")
+            if parameter.get("style") not in (None, "form", "simple") or parameter.get("explode") is False:
+                raise DocumentError(f"{operation_id}: parameter styles are not supported ({parameter['name']})")
+            params.append(
+                Param(
+                    parameter["name"],
+                    parameter["in"],
+                    bool(parameter.get("required")) or parameter["in"] == "path",
+                    parameter.get("schema") or {},
+                    str(parameter.get("description") or ""),
+                )
+            )
+        answers: list[Answer] = []
+        errors: dict[int, list[Any]] = {}
+        error_schemas: dict[int, Schema] = {}
+        for status_text, response in operation["responses"].items():
+            status = int(status_text)
+            content = response.get("content") or {}
+            if 200 <= status < 300:
+                if not content:
+                    answers.append(Answer(status, "empty", None))
+                for content_type, media in content.items():
+                    answers.append(Answer(status, encoding_of(content_type), media.get("schema"), examples_of(media)))
+            else:
+                media = content.get("application/json") or {}
+                errors[status] = examples_of(media) if media else []
+                if isinstance(media.get("schema"), dict):
+                    error_schemas[status] = media["schema"]
+        description = str(operation.get("description") or "")
+        deprecated = None
+        if operation.get("deprecated") is True:
+            message = operation.get("x-speakeasy-deprecation-message") or text.first_sentence(text.plain(description))
+            deprecated = text.plain(message) or "Deprecated"
+        body = operation.get("requestBody")
+        bodies: list[tuple[str, Schema | None, list[Any]]] = [(None, None, [])] if not body else []  # type: ignore[list-item]
+        if body:
+            if not body.get("required", False):
+                raise DocumentError(f"{operation_id}: optional request bodies are not supported")
+            for content_type, media in body["content"].items():
+                kind = {"application/json": "json", "multipart/form-data": "multipart"}.get(content_type)
+                if kind is None:
+                    raise DocumentError(f"{operation_id}: unsupported request content type {content_type!r}")
+                bodies.append((kind, media.get("schema"), examples_of(media)))
+        if len(bodies) > 1 and operation_id != config.MULTIPART_SPLIT:
+            raise DocumentError(f"{operation_id}: several request bodies, and it is not the multipart split")
+        for kind, schema, body_examples in bodies:
+            form_id, form_method = operation_id, facade_method
+            if len(bodies) > 1 and kind == "multipart":
+                form_id, form_method = f"{operation_id}_multipart", f"{facade_method}_multipart"
+            found.append(
+                Op(
+                    id=form_id,
+                    method=method.upper(),
+                    path=path,
+                    tag=tags[0],
+                    namespace=namespace,
+                    namespace_words=words,
+                    facade_method=form_method,
+                    function=f"{namespace}_{form_method}",
+                    summary=str(operation.get("summary") or ""),
+                    description=description,
+                    deprecated=deprecated,
+                    management_key=bool(_MANAGEMENT.search(description)),
+                    security=security_of(document, operation),
+                    body_kind=kind,
+                    body_schema=schema,
+                    body_examples=body_examples,
+                    params=params,
+                    answers=answers,
+                    errors=errors,
+                    streaming=any(answer.encoding == "sse" for answer in answers),
+                    paginated="x-speakeasy-pagination" in operation,
+                    skip=config.SKIPPED_OPERATIONS.get(form_id),
+                    error_schemas=error_schemas,
+                )
+            )
+    seen: dict[str, str] = {}
+    for op in found:
+        if op.function in seen:
+            raise DocumentError(f"{op.id} and {seen[op.function]} both give the function {op.function}")
+        seen[op.function] = op.id
+    unknown = (set(config.SKIPPED_OPERATIONS) | config.HELD_BACK) - {op.id for op in found}
+    if unknown:
+        raise DocumentError(f"config names operations the document does not have: {sorted(unknown)}")
+    return found
+
+
+def op_name(builder: Builder, pascal: str, suffix: str) -> str:
+    """The TS name ``<PascalOperationId><Suffix>``, or ``<PascalOperationId>Operation<Suffix>`` when a component has it.
+
+    ``CreateBYOKKeyRequest`` is the body schema of ``createBYOKKey``; the operation's request (the
+    body's fields plus parameters and app headers) is then ``CreateBYOKKeyOperationRequest``.
+    """
+    name = pascal + suffix
+    if name in builder.document.schemas:
+        name = f"{pascal}Operation{suffix}"
+    return name
+
+
+def model_ref(builder: Builder, name: str) -> str:
+    """``"module:Name"`` of a defined model."""
+    return f"{builder.module_of(name)}:{name}"
+
+
+def build_models(op: Op, builder: Builder) -> None:
+    """Define the operation's request (and body), response and security classes in ``ops.<function>``."""
+    module, pascal = op.module, op.pascal
+    request = ClassDef(op_name(builder, pascal, "Request"), module, "", True, kind="request")
+    request.where = f"request of ``{op.function}``"
+    request.doc = f"The request of ``{op.function}`` (``{op.method} {op.path}``)."
+    builder.add(request)
+    op.request = request
+    body_fields: list[Field] = []
+    if op.body_schema is not None:
+        where = f"request body of ``{op.function}``"
+        if "$ref" in op.body_schema:
+            body = builder.component(ref_name(op.body_schema["$ref"]))
+        else:
+            body = builder.expr(op.body_schema, op_name(builder, pascal, "RequestBody"), module, True, where)
+        definition = builder.definitions.get(body.ann)
+        if not isinstance(definition, ClassDef) or body.nullable:
+            raise DocumentError(f"{op.id}: the request body must be an object schema")
+        op.body_class = definition.name
+        request.base = definition.name
+        body_fields = all_fields(builder, definition)
+    params: list[Field] = []
+    for location in ("path", "query", "header"):
+        for param in (p for p in op.params if p.location == location):
+            hint = f"{pascal}Request{naming.pascal(param.wire)}"
+            kind = builder.expr(param.schema, hint, module, True, f"parameter ``{param.wire}`` of ``{op.id}``")
+            if location == "header":
+                name = naming.header_attribute(param.wire)
+                made = Field(param.wire, name, kind, param.required, False, param.description, dict_key=name)
+            else:
+                made = Field(param.wire, naming.attribute(param.wire), kind, param.required, False, param.description)
+            # A parameter cannot carry null on the wire: None (or leaving it out) omits it.
+            made.nullable = param.required and kind.nullable
+            param.field = made
+            params.append(made)
+    app = [Field(name, name, TypeRef(kind, kind), False, False, doc) for name, kind, doc in APP_HEADERS]
+    taken: dict[str, str] = {}
+    for item in [*body_fields, *params, *app]:
+        for key in {item.name, item.dict_key}:
+            if key in taken:
+                raise DocumentError(f"{op.id}: {key!r} is both a {taken[key]} and a parameter or app header")
+            taken[key] = item.wire
+    request.fields = [f for f in params if f.required] + [f for f in params if not f.required] + app
+    op.request_required = any(f.required for f in [*body_fields, *params])
+    if op.security in ("bearer", "bearer_or_api_key"):
+        security = ClassDef(op_name(builder, pascal, "Security"), module, "", False, kind="security")
+        fallback = "" if op.security == "bearer" else "; when it is ``None``, the core's key is used"
+        security.doc = (
+            f"Per-call credentials of ``{op.function}``: ``bearer`` is sent as ``Authorization: Bearer ...``"
+            f"{fallback}. It never appears in a repr."
+        )
+        secret = Field("bearer", "bearer", TypeRef("str", "str"), False, False, "the key for this call", secret=True)
+        security.fields = [secret]
+        builder.add(security)
+        op.security_class = security.name
+    op.error_model = error_model(op, builder)
+    for answer in op.declared:
+        if answer.encoding != "json":
+            continue
+        if answer.schema is None:
+            raise DocumentError(f"{op.id}: a JSON answer without a schema")
+        if "$ref" in answer.schema:
+            ref = builder.component(ref_name(answer.schema["$ref"]))
+        else:
+            where = f"response of ``{op.function}``"
+            ref = builder.expr(answer.schema, op_name(builder, pascal, "Response"), module, False, where)
+        definition = builder.definitions.get(ref.ann)
+        if definition is None or isinstance(definition, AliasDef) or ref.nullable:
+            raise DocumentError(f"{op.id}: a {answer.status} answer must be an object or a union, got {ref.ann}")
+        answer.model = model_ref(builder, ref.ann)
+
+
+def is_openrouter_error(document: Document, schema: Schema) -> bool:
+    """OpenRouter's error body: ``{"error": {"code": int, "message": str, ...}, ...}``."""
+    while "$ref" in schema:
+        schema = document.component(schema["$ref"])[1]
+    error = (schema.get("properties") or {}).get("error")
+    while isinstance(error, dict) and "$ref" in error:
+        error = document.component(error["$ref"])[1]
+    props = (error or {}).get("properties") or {}
+    return "code" in props and "message" in props
+
+
+def error_model(op: Op, builder: Builder) -> str | None:
+    """The model of the operation's error bodies when they are not OpenRouter's (``createMessages``)."""
+    other = {
+        status: schema
+        for status, schema in op.error_schemas.items()
+        if not is_openrouter_error(builder.document, schema)
+    }
+    if not other:
+        return None
+    refs = {schema.get("$ref") for schema in other.values()}
+    if len(refs) != 1 or None in refs or len(other) != len(op.error_schemas):
+        raise DocumentError(f"{op.id}: error bodies of several shapes are not supported")
+    ref = builder.component(ref_name(next(iter(refs))))  # type: ignore[arg-type]
+    return model_ref(builder, ref.ann)
+
+
+def all_fields(builder: Builder, definition: ClassDef) -> list[Field]:
+    """A class's fields, its base's first."""
+    fields: list[Field] = []
+    if definition.base:
+        base = builder.definitions[definition.base]
+        assert isinstance(base, ClassDef)
+        fields += all_fields(builder, base)
+    return fields + definition.fields
+
+
+def response_type(op: Op) -> str:
+    """The success value's type (one model, or a union of the declared ones)."""
+    names = []
+    for answer in op.declared:
+        name = answer.model.split(":")[1] if answer.model else "None"
+        if name not in names:
+            names.append(name)
+    return " | ".join(names) or "None"
+
+
+def returns_doc(op: Op) -> list[str]:
+    """The ``Returns:`` section."""
+    value = response_type(op)
+    errors = [f"``{config.STATUS_ERRORS[s]}`` ({s})" for s in sorted(op.errors) if s in config.STATUS_ERRORS]
+    parts = [f"``Ok({value})``, or ``Err`` with"]
+    if errors:
+        parts.append(", ".join(errors) + ",")
+        parts.append("another ``OpenRouterError``,")
+    else:
+        parts.append("an ``OpenRouterError``,")
+    parts.append("an ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).")
+    return text.wrap(" ".join(parts), text.LINE_LENGTH - 8)
+
+
+def signature(op: Op, *, method: bool = False) -> tuple[str, str]:
+    """``(parameters, arguments)`` source of an operation function (or facade method)."""
+    assert op.request is not None
+    request_type = f"{op.request.name} | {op.request.name}Dict"
+    first = "self" if method else "core: OpenRouterCore"
+    params = [first]
+    args = ["self._core" if method else "core"]
+    if op.security_class:
+        params.append(f"security: {op.security_class} | Mapping[str, str | None] | None")
+        args.append("security")
+    if op.request_required:
+        params.append(f"request: {request_type}")
+    else:
+        params.append(f"request: {request_type} | None = None")
+    params.append("options: RequestOptions | None = None")
+    args += ["request", "options"]
+    return ", ".join(params), ", ".join(args)
+
+
+def operation_literal(op: Op) -> list[str]:
+    """The ``OPERATION = Operation(...)`` statement."""
+    assert op.request is not None
+    path_params = tuple(p.wire for p in op.params if p.location == "path")
+    template = re.findall(r"{([^}]+)}", op.path)
+    if sorted(template) != sorted(path_params):
+        raise DocumentError(f"{op.id}: path template {template} and path parameters {path_params} differ")
+    query = tuple(p.wire for p in op.params if p.location == "query")
+    headers = tuple((p.field.name, p.wire) for p in op.params if p.location == "header" and p.field)
+    responses = ", ".join(f"{answer.status}: ({answer.encoding!r}, {answer.model!r})" for answer in op.declared)
+    errors = tuple(sorted(op.errors))
+    return [
+        "OPERATION = Operation(",
+        f"    {op.id!r},",
+        f"    {op.method!r},",
+        f"    {op.path!r},",
+        f"    request={model_ref_text(op.module, op.request.name)!r},",
+        f"    body={op.body_kind!r},",
+        f"    path_params={tuple(template)!r},",
+        f"    query={query!r},",
+        f"    headers={headers!r},",
+        f"    responses={{{responses}}},",
+        f"    errors={errors!r},",
+        f"    security={op.security!r},",
+        f"    idempotent={op.idempotent!r},",
+        f"    deprecated={op.deprecated!r},",
+        f"    management_key={op.management_key!r},",
+        *([f"    error_model={op.error_model!r},"] if op.error_model else []),
+        ")",
+    ]
+
+
+def model_ref_text(module: str, name: str) -> str:
+    """``"ops.chat_send:SendChatCompletionRequestRequest"``."""
+    return f"{module}:{name}"
+
+
+def function_doc(op: Op) -> list[str]:
+    """The docstring lines of the sync function (indented 4)."""
+    assert op.request is not None
+    head = text.summary(op.summary or op.description, f"``{op.method} {op.path}``.", text.LINE_LENGTH - 10)
+    body: list[str] = []
+    notes = []
+    if op.deprecated:
+        notes.append(f"Deprecated: {text.punctuated(op.deprecated)} Calling it emits a ``DeprecationWarning``.")
+    if op.management_key:
+        notes.append("Needs a management key.")
+    if notes:
+        body += ["", *text.wrap(" ".join(notes), text.LINE_LENGTH - 4)]
+    description = text.plain(op.description)
+    description = re.sub(r"\s*Management key required\.?", "", description).strip()
+    summary = text.plain(op.summary).rstrip(".")
+    if summary and description.startswith(summary):
+        description = description[len(summary) :].lstrip(". ").strip()
+    if description:
+        body += ["", *text.wrap(description, text.LINE_LENGTH - 4, 6)]
+    body += ["", "Args:", "    core: the configured core (or an ``OpenRouter`` client)."]
+    if op.security_class:
+        fallback = "" if op.security == "bearer" else "; without one, the core's key is used"
+        body += text_item(
+            f"security: ``{op.security_class}(bearer=...)`` or ``{{'bearer': ...}}``: the key for this call{fallback}."
+        )
+    holds = []
+    if op.body_schema is not None:
+        holds.append("the body's fields")
+    if op.params:
+        holds.append("the parameters" if op.body_schema is None else "the parameters beside them")
+    holds.append("the per-call app headers")
+    request_doc = (
+        f"request: a ``{op.request.name}``, or a dict with the JSON names (``{op.request.name}Dict``): "
+        + ", ".join(holds[:-1])
+        + (", and " if len(holds) > 2 else " and " if len(holds) == 2 else "")
+        + holds[-1]
+        + "."
+    )
+    if not op.request_required:
+        request_doc += " Optional: no field is required."
+    body += text_item(request_doc)
+    body += ["    options: per-call ``RequestOptions`` (timeout, retries, headers, server URL)."]
+    body += ["", "Returns:", *(f"    {line}" for line in returns_doc(op))]
+    return text.docstring(4, head, body)
+
+
+def text_item(line: str) -> list[str]:
+    """One ``Args:`` entry, wrapped with a hanging indent."""
+    wrapped = text.wrap(line, text.LINE_LENGTH - 12)
+    return [f"    {wrapped[0]}", *(f"        {rest}" for rest in wrapped[1:])]
+
+
+def render(op: Op) -> str:
+    """The source of ``openrouter_funcs/<function>.py``."""
+    assert op.request is not None
+    params, args = signature(op)
+    result = f"Result[{response_type(op)}, OpenRouterSDKError]"
+    models = {op.request.name, f"{op.request.name}Dict"}
+    if op.security_class:
+        models.add(op.security_class)
+    imports_by_module: dict[str, set[str]] = {}
+    for name in sorted(models):
+        imports_by_module.setdefault(op.module, set()).add(name)
+    for answer in op.declared:
+        if answer.model:
+            module, name = answer.model.split(":")
+            imports_by_module.setdefault(module, set()).add(name)
+    model_imports = [
+        f"    from openrouter_funcs.models.{module} import {', '.join(sorted(names))}"
+        for module, names in sorted(imports_by_module.items())
+    ]
+    head = f"``{op.method} {op.path}``: " + text.summary(op.summary or op.description, "", text.LINE_LENGTH - 30)
+    module_body = text.paragraph(op.description, 0, 4)
+    lines = [text.HEADER, *text.docstring(0, head, ["", *module_body] if module_body else None), ""]
+    lines += ["from __future__ import annotations", "", "from typing import TYPE_CHECKING", ""]
+    lines += ["from openrouter_core._operation import Operation, call, call_async", ""]
+    lines += ["if TYPE_CHECKING:"]
+    if op.security_class:
+        lines += ["    from collections.abc import Mapping", ""]
+    lines += ["    from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result"]
+    lines += model_imports
+    lines += ["", f"__all__ = [{op.function!r}, {op.function + '_async'!r}]", ""]
+    lines += operation_literal(op)
+    security = ", security=security" if op.security_class else ""
+    lines += ["", "", f"def {op.function}({params}) -> {result}:", *function_doc(op)]
+    lines += [f"    return call(core, OPERATION, request, options{security})"]
+    lines += ["", "", f"async def {op.function}_async({params}) -> {result}:"]
+    lines += [f'    """The async twin of ``{op.function}``: same arguments, same results."""']
+    lines += [f"    return await call_async(core, OPERATION, request, options{security})"]
+    _ = args
+    return "\n".join(lines) + "\n"
+
+
+def describe_unions(builder: Builder) -> int:
+    """How many unions the builder defined (for the summary line)."""
+    return sum(isinstance(d, UnionDef) for d in builder.definitions.values())

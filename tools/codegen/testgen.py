@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -260,6 +261,12 @@ def error_body(status: int, examples: list[Any]) -> Any:
     return {"error": {"code": status, "message": f"example {status} error"}}
 
 
+def _plain_prefix(message: str) -> str:
+    """The start of a message up to its first character with a meaning in a regular expression."""
+    found = re.match(r"[A-Za-z0-9 ]+", message)
+    return found.group(0).strip() if found else ""
+
+
 def _test_doc(op: Op) -> str:
     head = f"``{op.function}`` (``{op.method} {op.path}``) via ``httpx.MockTransport``: wire, answers, errors."
     if len(head) > text.LINE_LENGTH - 6:
@@ -349,7 +356,14 @@ def render(op: Op, builder: Builder, document: Document) -> str:
         "",
         "",
         "def call(run: Runner, core: orc.OpenRouterCore) -> Any:",
-        f"    return run({op.function}, {op.function}_async, {call_args})",
+        *(
+            [
+                f"    with pytest.warns(DeprecationWarning, match={_plain_prefix(op.deprecated)!r}):",
+                f"        return run({op.function}, {op.function}_async, {call_args})",
+            ]
+            if op.deprecated
+            else [f"    return run({op.function}, {op.function}_async, {call_args})"]
+        ),
         "",
         "",
         "def test_wire_request(run: Runner) -> None:",

@@ -1,38 +1,11 @@
-"""The OpenRouter client object. ``from openrouter import OpenRouter``.
+"""The OpenRouter client object: ``from openrouter import OpenRouter``.
 
-Errors, options and results come from ``openrouter_core`` and are re-exported here for convenience.
+Everything public in ``openrouter_core`` (the error tree, options, results, retries, hooks) is
+re-exported here, so a client user writes ``except openrouter.UnauthorizedResponseError``.
 """
 
 from openrouter._client import OpenRouter
-from openrouter_core import (
-    NOT_GIVEN,
-    BackoffStrategy,
-    Err,
-    Hooks,
-    Ok,
-    OpenRouterCore,
-    OpenRouterDefaultError,
-    OpenRouterError,
-    OpenRouterSDKError,
-    RequestOptions,
-    Result,
-    RetryConfig,
-    __version__,
-)
+from openrouter_core import *  # noqa: F403 - the runtime's public names, listed once in openrouter_core.__all__
+from openrouter_core import __all__ as _core_names
 
-__all__ = [
-    "NOT_GIVEN",
-    "BackoffStrategy",
-    "Err",
-    "Hooks",
-    "Ok",
-    "OpenRouter",
-    "OpenRouterCore",
-    "OpenRouterDefaultError",
-    "OpenRouterError",
-    "OpenRouterSDKError",
-    "RequestOptions",
-    "Result",
-    "RetryConfig",
-    "__version__",
-]
+__all__ = ["OpenRouter", *_core_names]  # noqa: PLE0604 - a list of strings

@@ -173,7 +173,7 @@ def _run_credits(args: argparse.Namespace) -> int:
         print(json.dumps({"total_credits": data.total_credits, "total_usage": data.total_usage}, indent=2))
     else:
         rows = [("Total credits", _money(data.total_credits)), ("Used", _money(data.total_usage))]
-        _table([*rows, ("Remaining", _money(data.remaining))], sys.stdout, right=True)
+        _table([*rows, ("Remaining", _money(data.total_credits - data.total_usage))], sys.stdout, right=True)
     return EXIT_OK
 
 

@@ -41,12 +41,15 @@ from openrouter_core._hooks import AfterErrorHook, AfterSuccessHook, BeforeReque
 from openrouter_core._models import AppHeaders, ErrorDetail, ErrorResponse
 from openrouter_core._options import NOT_GIVEN, NotGiven, RequestOptions
 from openrouter_core._result import Err, HTTPExchange, Ok, Result
-from openrouter_core._retries import DEFAULT_RETRY_CODES, BackoffStrategy, RetryConfig
+from openrouter_core._retries import DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_CODES, BackoffStrategy, RetryConfig
+from openrouter_core._schema import UNSET, RawVariant, Unset
 from openrouter_core._version import __version__
 
 __all__ = [
+    "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_RETRY_CODES",
     "NOT_GIVEN",
+    "UNSET",
     "AfterErrorHook",
     "AfterSuccessHook",
     "AppHeaders",
@@ -81,6 +84,7 @@ __all__ = [
     "PayloadTooLargeResponseError",
     "PaymentRequiredResponseError",
     "ProviderOverloadedResponseError",
+    "RawVariant",
     "RequestAbortedError",
     "RequestOptions",
     "RequestTimeoutError",
@@ -95,6 +99,19 @@ __all__ = [
     "UnauthorizedResponseError",
     "UnexpectedClientError",
     "UnprocessableEntityResponseError",
+    "Unset",
     "__version__",
     "status_error_class",
 ]
+
+
+def _show_public_module() -> None:
+    # Reprs and tracebacks name the public module (openrouter_core.Ok, not openrouter_core._result.Ok),
+    # the one users import from. Pickles resolve through it too.
+    for name in __all__:
+        obj = globals()[name]
+        if isinstance(obj, type) and obj.__module__.startswith("openrouter_core._"):
+            obj.__module__ = __name__
+
+
+_show_public_module()

@@ -38,7 +38,7 @@ is built, and nothing here renders headers.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -92,13 +92,27 @@ def one_line(text: str, limit: int = _EXCERPT_CHARS) -> str:
     return flat
 
 
+def _rebuild(cls: type[OpenRouterSDKError], message: str, state: dict[str, Any]) -> OpenRouterSDKError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
+
 class OpenRouterSDKError(Exception):
-    """Base class of every error this SDK produces."""
+    """Base class of every error this SDK produces.
+
+    Errors pickle and unpickle (for multiprocessing, task queues, caches); the request they keep
+    has its ``Authorization`` header redacted, so a pickle never carries the key.
+    """
 
     @property
     def message(self) -> str:
         """The one-line message (the same as ``str(error)``)."""
         return str(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), str(self), dict(self.__dict__))
 
 
 class OpenRouterError(OpenRouterSDKError):
@@ -120,11 +134,12 @@ class OpenRouterError(OpenRouterSDKError):
         response: httpx.Response,
         body: str,
         request: httpx.Request | None = None,
+        status_code: int | None = None,
     ) -> None:
         super().__init__(message)
         self.response = response
         self.request = request
-        self.status_code = response.status_code
+        self.status_code = response.status_code if status_code is None else status_code
         self.headers = response.headers
         self.body = body
         self.content_type = response.headers.get("content-type", "")
@@ -136,9 +151,16 @@ _STATUS_ERRORS: dict[int, type[OpenRouterStatusError]] = {}
 class OpenRouterStatusError(OpenRouterError):
     """A documented error status. The class says which; the payload is decoded when it can be.
 
+    ``status_code`` is the status the error stands for: the HTTP status, or, for an error that
+    OpenRouter reported inside a 200 (a generation that failed after it was accepted, an in-band
+    stream error), the error's ``code``; ``response.status_code`` is what the wire said.
+
     Attributes:
         error: ``code``, ``message`` and ``metadata`` from the JSON error body, or ``None`` when the
-            body was not OpenRouter's error shape (a proxy's HTML page, say).
+            body was not OpenRouter's error shape (a proxy's HTML page, say). ``error.message`` is
+            the server's own words; ``str(err)`` (also ``err.message``) is the SDK's one-line summary.
+        payload: the decoded error body model (``ErrorResponse``, or an operation's own error
+            shape such as the Anthropic-style body of ``messages_create``), or ``None``.
         user_id: ``user_id`` from the body, when present.
         openrouter_metadata: ``openrouter_metadata`` from the body, when present.
     """
@@ -163,11 +185,14 @@ class OpenRouterStatusError(OpenRouterError):
         error: ErrorDetail | None = None,
         user_id: str | None = None,
         openrouter_metadata: Mapping[str, Any] | None = None,
+        payload: object = None,
+        status_code: int | None = None,
     ) -> None:
-        super().__init__(message, response=response, body=body, request=request)
+        super().__init__(message, response=response, body=body, request=request, status_code=status_code)
         self.error = error
         self.user_id = user_id
         self.openrouter_metadata = openrouter_metadata
+        self.payload = payload
 
 
 class BadRequestResponseError(OpenRouterStatusError, status=400, reason="Bad Request"):
@@ -323,15 +348,87 @@ class SDKValidationError(OpenRouterSDKError):
     """Caller input was rejected before anything was sent.
 
     Attributes:
-        field: the path of the offending input (``request.amount``, ``options.timeout_ms``).
+        field: the path of the (first) offending input (``request.messages[0].role``,
+            ``options.timeout_ms``).
         reason: what is wrong with it.
+        errors: every failing ``(field, reason)``, in the order found.
     """
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+    def __init__(self, field: str, reason: str, *, errors: Sequence[tuple[str, str]] | None = None) -> None:
+        found = list(errors) if errors else [(field, reason)]
+        if len(found) == 1:
+            message = f"{found[0][0]}: {found[0][1]}"
+        else:
+            shown = "; ".join(f"{path}: {why}" for path, why in found[:_LISTED_FIELDS])
+            more = f"; and {len(found) - _LISTED_FIELDS} more" if len(found) > _LISTED_FIELDS else ""
+            message = f"{len(found)} invalid fields: {shown}{more}"
+        super().__init__(message)
+        self.field, self.reason = found[0]
+        self.errors = found
+
+
+_LISTED_FIELDS = 10
 
 
 class MissingCredentialsError(SDKValidationError):
     """No API key: none was passed, and ``OPENROUTER_API_KEY`` is unset or empty."""
+
+
+# --- transport exceptions -------------------------------------------------------------------------
+
+# How far a failed exchange got, which decides whether even a request with side effects may be
+# re-sent: "not_sent" (it never reached the server whole), "maybe_acted" (it did, and no complete
+# answer came back), "other" (not a network failure; never retried).
+RetryKind = str
+
+_HTTPX_ERRORS: tuple[tuple[type[BaseException], type[OpenRouterSDKError], RetryKind], ...] | None = None
+
+
+def httpx_error_table() -> tuple[tuple[type[BaseException], type[OpenRouterSDKError], RetryKind], ...]:
+    """Every exception httpx raises -> the SDK error class and how far the exchange got; most specific first.
+
+    ``tests/unit/test_errors.py`` checks that every exception class httpx exports has a row.
+    """
+    global _HTTPX_ERRORS  # noqa: PLW0603 - built once, on the first failure
+    if _HTTPX_ERRORS is None:
+        import httpx
+
+        _HTTPX_ERRORS = (
+            (httpx.ConnectTimeout, RequestTimeoutError, "not_sent"),
+            (httpx.PoolTimeout, RequestTimeoutError, "not_sent"),
+            (httpx.WriteTimeout, RequestTimeoutError, "not_sent"),
+            (httpx.ReadTimeout, RequestTimeoutError, "maybe_acted"),
+            (httpx.TimeoutException, RequestTimeoutError, "maybe_acted"),
+            (httpx.ConnectError, ConnectionFailedError, "not_sent"),
+            (httpx.WriteError, ConnectionFailedError, "not_sent"),
+            (httpx.ProxyError, ConnectionFailedError, "not_sent"),
+            (httpx.ReadError, ConnectionFailedError, "maybe_acted"),
+            (httpx.CloseError, ConnectionFailedError, "maybe_acted"),
+            (httpx.NetworkError, ConnectionFailedError, "maybe_acted"),
+            (httpx.RemoteProtocolError, ConnectionFailedError, "maybe_acted"),
+            (httpx.LocalProtocolError, InvalidRequestError, "other"),
+            (httpx.UnsupportedProtocol, InvalidRequestError, "other"),
+            (httpx.ProtocolError, ConnectionFailedError, "maybe_acted"),
+            (httpx.DecodingError, ResponseValidationError, "other"),
+            (httpx.TooManyRedirects, InvalidRequestError, "other"),
+            (httpx.InvalidURL, InvalidRequestError, "other"),
+            (httpx.TransportError, ConnectionFailedError, "maybe_acted"),
+            (httpx.RequestError, UnexpectedClientError, "other"),
+            (httpx.StreamConsumed, UnexpectedClientError, "other"),
+            (httpx.StreamClosed, UnexpectedClientError, "other"),
+            (httpx.ResponseNotRead, UnexpectedClientError, "other"),
+            (httpx.RequestNotRead, UnexpectedClientError, "other"),
+            (httpx.StreamError, UnexpectedClientError, "other"),
+            (httpx.CookieConflict, UnexpectedClientError, "other"),
+            (httpx.HTTPStatusError, UnexpectedClientError, "other"),
+            (httpx.HTTPError, UnexpectedClientError, "other"),
+        )
+    return _HTTPX_ERRORS
+
+
+def classify(exc: BaseException) -> tuple[type[OpenRouterSDKError], RetryKind]:
+    """The SDK error class for a transport exception, and how far the exchange got."""
+    for exc_class, error_class, kind in httpx_error_table():
+        if isinstance(exc, exc_class):
+            return error_class, kind
+    return UnexpectedClientError, "other"

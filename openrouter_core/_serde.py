@@ -1,33 +1,55 @@
-"""JSON to models: the one cattrs converter, its strict rules, and ``decode``.
+"""JSON and models: two cattrs converters built from one set of rules, and the encoder.
 
 The rules, in one place:
-- a JSON value must already have the field's type: no string "1.5" for a number, no ``true``
-  for an integer; an integer is accepted where a number (float) is expected;
-- NaN and Infinity literals are rejected (they are not JSON);
-- unknown fields are ignored at every level, so a newer server never breaks an older SDK;
-- an open enum (``ChainId | int``) keeps values it does not know.
 
-The converter and each model's structuring function are built on first use and cached, so
-importing an operation costs nothing here and each call reuses the compiled functions.
+- A JSON value must already have the field's type: no string ``"1.5"`` for a number, no ``true``
+  for an integer; an integer is accepted where a number (float) is expected. NaN and infinities
+  are not JSON and are rejected, including ``1e999``.
+- Responses (``decode``): unknown fields are ignored at every level, so a newer server never breaks
+  an older SDK; enums are open (a value the SDK does not know is kept); a discriminated union with
+  an unknown tag decodes to ``RawVariant``; constraints are not checked (the server's answer is
+  not ours to reject). Absent, ``null`` and a value stay distinct (``UNSET``, ``None``, the value).
+- Requests (``validate_request``): unknown keys are rejected, with the closest known key suggested;
+  required fields, enum values, and every ``Annotated`` constraint marker are checked; every
+  failing field is reported with its path, not just the first.
+- Unions without a discriminator decode by JSON kind first (``null``, boolean, integer, number,
+  string, array, object); among several object members, the one whose known properties best cover
+  the value's keys is tried first, then the rest in document order; the first that fits wins.
+
+Model classes name their field types with strings (generated modules import other models only for
+type checkers), and each string is resolved the first time a value needs it, through
+``openrouter_funcs.models._index``: decoding a chat response loads the classes it meets, not the
+hundreds it could meet. Hooks are built per type on first use and cached by cattrs.
 """
 
 from __future__ import annotations
 
+import builtins
+import difflib
 import enum
 import functools
+import importlib
 import json
 import math
+import sys
 import types
 import typing
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union
+
+import attrs
+
+from openrouter_core._schema import UNSET, WIRE_NAME, Constraint, OneOf, RawVariant, Unset
 
 if TYPE_CHECKING:
     import cattrs
 
-__all__ = ["DecodeFailure", "decode", "decode_json"]
+__all__ = ["DecodeFailure", "decode", "decode_json", "encode_json", "to_json", "validate_request"]
 
 T = TypeVar("T")
+Hook = Callable[[Any, Any], Any]
+
+MODELS_INDEX = "openrouter_funcs.models._index"
 
 
 class DecodeFailure(Exception):
@@ -39,7 +61,23 @@ class DecodeFailure(Exception):
         self.reason = reason
 
 
-_JSON_TYPE_NAMES = {
+class Invalid(Exception):
+    """Failures below some value: ``(relative path, reason)`` pairs; paths are joined on the way up."""
+
+    def __init__(self, failures: list[tuple[str, str]]) -> None:
+        super().__init__(failures)
+        self.failures = failures
+
+
+def _fail(reason: str) -> Invalid:
+    return Invalid([("", reason)])
+
+
+def _prefixed(prefix: str, failures: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(prefix + path, reason) for path, reason in failures]
+
+
+_JSON_KINDS = {
     dict: "an object",
     list: "an array",
     str: "a string",
@@ -51,121 +89,643 @@ _JSON_TYPE_NAMES = {
 
 
 def _describe(value: object) -> str:
-    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+    kind = _JSON_KINDS.get(type(value))
+    if kind is None:
+        kind = "an object" if isinstance(value, Mapping) else type(value).__name__
+    return kind
 
 
-def _expected(what: str, value: object) -> TypeError:
-    return TypeError(f"expected {what}, got {_describe(value)}")
+def _expected(what: str, value: object) -> Invalid:
+    return _fail(f"expected {what}, got {_describe(value)}")
 
 
-def _structure_str(value: object, _: type) -> str:
-    if type(value) is not str:
+# --- resolving type names lazily ---------------------------------------------------------------
+
+
+class _LazyNames(dict[str, Any]):
+    """Names in an annotation: the defining module's globals, then any model by name (imported on demand)."""
+
+    def __init__(self, namespace: Mapping[str, Any]) -> None:
+        super().__init__(namespace)
+
+    def __missing__(self, name: str) -> Any:
+        found = getattr(builtins, name, None)
+        if found is None:
+            found = model_named(name)
+        if found is None:
+            raise KeyError(name)
+        self[name] = found
+        return found
+
+
+@functools.cache
+def _index() -> Mapping[str, str]:
+    try:
+        module = importlib.import_module(MODELS_INDEX)
+    except ImportError:
+        return {}
+    modules: Mapping[str, str] = module.MODULES
+    return modules
+
+
+def model_named(name: str) -> Any:
+    """The model class or union alias called ``name``, imported on first use; ``None`` if unknown."""
+    module_name = _index().get(name)
+    if module_name is None:
+        return None
+    return getattr(importlib.import_module(module_name), name, None)
+
+
+_TYPING_NAMES = {
+    "Annotated": Annotated,
+    "Any": Any,
+    "Literal": Literal,
+    "Union": Union,
+    "Unset": Unset,
+    "Mapping": Mapping,
+    "Sequence": Sequence,
+}
+
+
+def resolve(annotation: object, module: str | None) -> Any:
+    """A type from an annotation, which may be a string naming models that are not imported yet."""
+    if not isinstance(annotation, str):
+        return annotation
+    namespace = dict(_TYPING_NAMES)
+    if module is not None and module in sys.modules:
+        namespace.update(vars(sys.modules[module]))
+    try:
+        return eval(annotation, {"__builtins__": builtins}, _LazyNames(namespace))  # noqa: S307 - our own annotations
+    except (NameError, SyntaxError, TypeError) as exc:  # a model the index does not know: an SDK bug
+        raise _fail(f"cannot resolve the type {annotation!r} ({exc})") from None
+
+
+# --- fields of a model -------------------------------------------------------------------------
+
+
+class _Field:
+    __slots__ = ("annotation", "default", "module", "name", "omit_none", "required", "wire")
+
+    def __init__(self, attribute: attrs.Attribute[Any], module: str) -> None:
+        self.name = attribute.name
+        self.wire = attribute.metadata.get(WIRE_NAME, attribute.name)
+        self.annotation = attribute.type
+        self.module = module
+        self.default = attribute.default
+        self.required = attribute.default is attrs.NOTHING
+        # An optional field that is not nullable: None means "absent", and is not sent.
+        self.omit_none = attribute.default is None
+
+
+def _declaring_module(cls: type, name: str) -> str:
+    # An inherited field's annotation names things in the module of the class that declares it.
+    for klass in cls.__mro__:
+        if name in vars(klass).get("__annotations__", {}):
+            return klass.__module__
+    return cls.__module__
+
+
+@functools.cache
+def model_fields(cls: type) -> tuple[_Field, ...]:
+    """The fields of an attrs model, with their wire names."""
+    return tuple(_Field(attribute, _declaring_module(cls, attribute.name)) for attribute in attrs.fields(cls))
+
+
+@functools.cache
+def _wire_names(cls: type) -> frozenset[str]:
+    return frozenset(field.wire for field in model_fields(cls))
+
+
+# --- hook factories shared by both converters ----------------------------------------------------
+
+
+def _is_union(tp: object) -> bool:
+    return typing.get_origin(tp) in (Union, types.UnionType)
+
+
+def _is_annotated(tp: object) -> bool:
+    return typing.get_origin(tp) is Annotated
+
+
+def _is_literal(tp: object) -> bool:
+    return typing.get_origin(tp) is Literal
+
+
+def _is_list(tp: object) -> bool:
+    return typing.get_origin(tp) in (list, Sequence, tuple) or tp in (list, tuple)
+
+
+def _is_dict(tp: object) -> bool:
+    return typing.get_origin(tp) in (dict, Mapping) or tp in (dict, Mapping)
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
         raise _expected("a string", value)
     return value
 
 
-def _structure_int(value: object, _: type) -> int:
-    if type(value) is not int:
+def _structure_int(value: Any, _: Any) -> int:
+    if type(value) is not int and (not isinstance(value, int) or isinstance(value, bool)):
         raise _expected("an integer", value)
     return value
 
 
-def _structure_float(value: object, _: type) -> float:
+def _structure_float(value: Any, _: Any) -> float:
     if type(value) is float:
+        if not math.isfinite(value):
+            raise _fail("expected a finite number")
         return value
-    if type(value) is int:
-        try:
-            return float(value)
-        except OverflowError:
-            raise ValueError("number too large") from None
-    raise _expected("a number", value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _expected("a number", value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise _fail("number too large") from None
+    if not math.isfinite(number):
+        raise _fail("expected a finite number")
+    return number
 
 
-def _structure_bool(value: object, _: type) -> bool:
-    if type(value) is not bool:
+def _structure_number_keeping_ints(value: Any, tp: Any) -> float:
+    number = _structure_float(value, tp)
+    return value if type(value) is int else number  # a request's 100 is sent as 100, not 100.0
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
         raise _expected("a boolean", value)
     return value
 
 
-def _structure_any(value: object, _: object) -> object:
+def _structure_any(value: Any, _: Any) -> Any:
     return value
 
 
-def _is_open_int_enum(tp: object) -> bool:
-    """``SomeIntEnum | int``: an enum that keeps unknown integer values."""
-    if typing.get_origin(tp) not in (Union, types.UnionType):
-        return False
+def _structure_none(value: Any, _: Any) -> None:
+    if value is not None:
+        raise _expected("null", value)
+
+
+def _structure_unset(value: Any, _: Any) -> Unset:
+    raise _fail("cannot be UNSET here")
+
+
+class _Rules:
+    """What differs between the response converter (lenient) and the request converter (strict)."""
+
+    __slots__ = ("strict",)
+
+    def __init__(self, *, strict: bool) -> None:
+        self.strict = strict
+
+
+def _list_hook(conv: cattrs.Converter, tp: Any) -> Hook:
     args = typing.get_args(tp)
-    return len(args) == 2 and args[1] is int and isinstance(args[0], type) and issubclass(args[0], enum.IntEnum)
+    item_type = args[0] if args else Any
+    item_hook: list[Hook] = []
+
+    def structure_list(value: Any, _: Any) -> list[Any]:
+        if not isinstance(value, (list, tuple)):
+            raise _expected("an array", value)
+        if not item_hook:
+            item_hook.append(conv.get_structure_hook(item_type))
+        hook = item_hook[0]
+        out: list[Any] = []
+        failures: list[tuple[str, str]] = []
+        for index, item in enumerate(value):
+            try:
+                out.append(hook(item, item_type))
+            except Invalid as exc:
+                failures.extend(_prefixed(f"[{index}]", exc.failures))
+        if failures:
+            raise Invalid(failures)
+        return out
+
+    return structure_list
 
 
-def _open_int_enum_hook(tp: Any) -> Callable[[object, object], object]:
-    enum_cls: type[enum.IntEnum] = typing.get_args(tp)[0]
-    known = {member.value: member for member in enum_cls}
+def _dict_hook(conv: cattrs.Converter, tp: Any) -> Hook:
+    args = typing.get_args(tp)
+    value_type = args[1] if len(args) == 2 else Any
+    if value_type is Any:
 
-    def structure(value: object, _: object) -> object:
-        if type(value) is float and value.is_integer():
-            value = int(value)  # the wire type is "number"; 8453.0 is still chain 8453
-        if type(value) is not int:
-            raise _expected("an integer", value)
-        return known.get(value, value)
+        def structure_free_object(value: Any, _: Any) -> dict[str, Any]:
+            if not isinstance(value, Mapping):
+                raise _expected("an object", value)
+            return dict(value)
 
-    return structure
+        return structure_free_object
+    value_hook: list[Hook] = []
 
-
-def _is_mapping(tp: object) -> bool:
-    origin = typing.get_origin(tp)
-    return origin is not None and isinstance(origin, type) and issubclass(origin, Mapping)
-
-
-def _json_object_hook(_: object) -> Callable[[object, object], object]:
-    def structure(value: object, __: object) -> object:
-        if type(value) is not dict:
+    def structure_map(value: Any, _: Any) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
             raise _expected("an object", value)
-        return value
+        if not value_hook:
+            value_hook.append(conv.get_structure_hook(value_type))
+        hook = value_hook[0]
+        out: dict[str, Any] = {}
+        failures: list[tuple[str, str]] = []
+        for key, item in value.items():
+            try:
+                out[key] = hook(item, value_type)
+            except Invalid as exc:
+                failures.extend(_prefixed(f"[{key!r}]", exc.failures))
+        if failures:
+            raise Invalid(failures)
+        return out
 
-    return structure
+    return structure_map
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return "object"
+
+
+def _literal_hook(rules: _Rules, tp: Any) -> Hook:
+    allowed = typing.get_args(tp)
+    known = {(_json_kind(value), value.value if isinstance(value, enum.Enum) else value) for value in allowed}
+    kinds = {kind for kind, _ in known}
+    shown = ", ".join(repr(value) for _, value in sorted(known, key=repr))
+
+    def structure_literal(value: Any, _: Any) -> Any:
+        plain = value.value if isinstance(value, enum.Enum) else value
+        kind = _json_kind(plain)
+        if (kind, plain) in known:
+            return plain
+        if not rules.strict and kind in kinds:
+            return plain  # an open value the SDK does not know yet: kept
+        raise _fail(f"must be one of {shown}; got {plain!r}"[:300])
+
+    return structure_literal
+
+
+def _annotated_hook(conv: cattrs.Converter, rules: _Rules, tp: Any) -> Hook:
+    inner, *markers = typing.get_args(tp)
+    checks = [marker for marker in markers if isinstance(marker, Constraint)]
+    inner_hook: list[Hook] = []
+
+    def structure_annotated(value: Any, _: Any) -> Any:
+        if not inner_hook:
+            inner_hook.append(conv.get_structure_hook(inner))
+        result = inner_hook[0](value, inner)
+        if rules.strict and checks and result is not None:
+            problems = [problem for check in checks if (problem := check.check(result)) is not None]
+            if problems:
+                raise Invalid([("", problem) for problem in problems])
+        return result
+
+    return structure_annotated
+
+
+# --- unions ---------------------------------------------------------------------------------------
+
+_PRIMITIVE_KINDS: dict[object, frozenset[str]] = {
+    str: frozenset({"string"}),
+    int: frozenset({"integer"}),
+    float: frozenset({"integer", "number"}),
+    bool: frozenset({"boolean"}),
+    type(None): frozenset({"null"}),
+    Any: frozenset({"null", "boolean", "integer", "number", "string", "array", "object"}),
+}
+
+
+def _kinds(tp: Any) -> frozenset[str]:
+    """The JSON kinds a type accepts (resolving union members lazily)."""
+    if tp in _PRIMITIVE_KINDS:
+        return _PRIMITIVE_KINDS[tp]
+    if _is_annotated(tp):
+        return _kinds(typing.get_args(tp)[0])
+    if _is_literal(tp):
+        return frozenset(_json_kind(value) for value in typing.get_args(tp))
+    if _is_union(tp):
+        return frozenset().union(*(_kinds(member) for member in typing.get_args(tp)))
+    if isinstance(tp, OneOf):
+        found = frozenset({"null"}) if tp.nullable else frozenset()
+        if tp.discriminator is not None:
+            return found | {"object"}
+        return found.union(*(_kinds(member) for member in _union_members(tp)))
+    if _is_list(tp):
+        return frozenset({"array"})
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return frozenset(_json_kind(member.value) for member in tp)
+    return frozenset({"object"})  # a model, a map, a free-form object
+
+
+_RESOLVED_MEMBERS: dict[int, tuple[OneOf, tuple[Any, ...]]] = {}
+
+
+def _union_members(union: OneOf) -> tuple[Any, ...]:
+    cached = _RESOLVED_MEMBERS.get(id(union))
+    if cached is not None and cached[0] is union:
+        return cached[1]
+    resolved = tuple(resolve(member, union.module) for member in union.members)
+    _RESOLVED_MEMBERS[id(union)] = (union, resolved)
+    return resolved
+
+
+_KIND_ORDER = ["object", "array", "string", "integer", "number", "boolean", "null"]
+_KIND_NAMES = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
+
+
+def _coverage(tp: Any, keys: frozenset[str]) -> int:
+    while _is_annotated(tp):
+        tp = typing.get_args(tp)[0]
+    return len(keys & _wire_names(tp)) if attrs.has(tp) else 0
+
+
+def _pick_member(conv: cattrs.Converter, value: Any, members: Sequence[Any], name: str) -> Any:
+    """Decode ``value`` as the first fitting member, by the module docstring's rule."""
+    if attrs.has(type(value)):
+        for member in members:
+            if member is type(value):
+                return conv.get_structure_hook(member)(value, member)
+        value = to_json(value)
+    kind = _json_kind(value)
+    candidates = [member for member in members if kind in _kinds(member)]
+    if not candidates:
+        kinds = sorted({kind for member in members for kind in _kinds(member)}, key=_KIND_ORDER.index)
+        raise _fail(f"expected {' or '.join(_KIND_NAMES[kind] for kind in kinds)}, got {_describe(value)}")
+    if kind == "object" and len(candidates) > 1:
+        keys = frozenset(value)
+        candidates.sort(key=lambda member: -_coverage(member, keys))  # stable: ties keep document order
+    first_failure: Invalid | None = None
+    for member in candidates:
+        try:
+            return conv.get_structure_hook(member)(value, member)
+        except Invalid as exc:
+            first_failure = first_failure or exc
+    assert first_failure is not None  # noqa: S101 - candidates is not empty
+    raise first_failure
+
+
+def _typing_union_hook(conv: cattrs.Converter, rules: _Rules, tp: Any) -> Hook:
+    members = [member for member in typing.get_args(tp) if member is not Unset]
+    nullable = type(None) in members
+    members = [member for member in members if member is not type(None)]
+    literals = [member for member in members if _is_literal(member)]
+    others = [member for member in members if not _is_literal(member)]
+    open_enum = bool(literals) and len(others) == 1 and others[0] in (str, int)
+    if open_enum and rules.strict:  # requests name a known value; responses keep unknown ones
+        members = literals
+    name = "a union"
+
+    def structure_union(value: Any, _: Any) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise _fail("may not be null")
+        if len(members) == 1:
+            return conv.get_structure_hook(members[0])(value, members[0])
+        return _pick_member(conv, value, members, name)
+
+    return structure_union
+
+
+def _one_of_hook(conv: cattrs.Converter, rules: _Rules, union: OneOf) -> Hook:
+    def structure_one_of(value: Any, _: Any) -> Any:
+        if value is None:
+            if union.nullable:
+                return None
+            raise _fail(f"may not be null ({union.name})")
+        if isinstance(value, RawVariant):
+            if not isinstance(value.raw, Mapping):
+                raise _fail("RawVariant.raw must be an object")
+            return value
+        if union.discriminator is None or union.mapping is None:
+            return _pick_member(conv, value, _union_members(union), union.name)
+        return _tagged(conv, rules, union, value)
+
+    return structure_one_of
+
+
+def _tagged(conv: cattrs.Converter, rules: _Rules, union: OneOf, value: Any) -> Any:
+    assert union.discriminator is not None  # noqa: S101 - checked by the caller
+    assert union.mapping is not None  # noqa: S101
+    if attrs.has(type(value)):
+        for member in _union_members(union):
+            if member is type(value):
+                return conv.get_structure_hook(member)(value, member)
+        value = to_json(value)
+    if not isinstance(value, Mapping):
+        raise _expected(f"an object ({union.name})", value)
+    tag = value.get(union.discriminator)
+    target = union.mapping.get(tag) if isinstance(tag, str) else None
+    if target is None:
+        if not rules.strict:
+            return RawVariant(dict(value))  # a newer server's variant: kept, not refused
+        known = ", ".join(repr(known_tag) for known_tag in union.mapping)
+        where = f".{union.discriminator}"
+        reason = "is required" if tag is None else f"must be one of {known}; got {tag!r}"
+        raise Invalid([(where, reason[:300])])
+    member = resolve(target, union.module)
+    return conv.get_structure_hook(member)(value, member)
+
+
+# --- models -----------------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def _path_of(wire: str) -> str:
+    return f".{wire}" if wire.isidentifier() else f"[{wire!r}]"
+
+
+def _unknown_keys(value: Mapping[str, Any], known: frozenset[str]) -> list[tuple[str, str]]:
+    failures = []
+    for key in value:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        failures.append((_path_of(str(key)), f"unknown field{hint}"))
+    return failures
+
+
+def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
+    fields = model_fields(cls)
+    known = _wire_names(cls)
+    init_names = {attribute.name: attribute.alias or attribute.name for attribute in attrs.fields(cls)}
+    hooks: dict[str, tuple[Hook, Any]] = {}
+
+    def field_hook(field: _Field) -> tuple[Hook, Any]:
+        found = hooks.get(field.name)
+        if found is None:
+            tp = resolve(field.annotation, field.module)
+            found = hooks[field.name] = (conv.get_structure_hook(tp), tp)
+        return found
+
+    def structure_model(value: Any, _: Any) -> Any:
+        if isinstance(value, cls) and not rules.strict:
+            return value
+        if attrs.has(type(value)):
+            value = to_json(value)  # a caller's model: checked like the dict it stands for
+        if not isinstance(value, Mapping):
+            raise _expected("an object", value)
+        failures = _unknown_keys(value, known) if rules.strict else []
+        kwargs: dict[str, Any] = {}
+        for field in fields:
+            raw = value.get(field.wire, _MISSING)
+            if raw is _MISSING or (raw is None and field.omit_none):
+                if field.required:
+                    failures.append((_path_of(field.wire), "is required" if rules.strict else "required field is missing"))
+                continue
+            hook, tp = field_hook(field)
+            try:
+                kwargs[init_names[field.name]] = hook(raw, tp)
+            except Invalid as exc:
+                failures.extend(_prefixed(_path_of(field.wire), exc.failures))
+        if failures:
+            raise Invalid(failures)
+        return cls(**kwargs)
+
+    return structure_model
+
+
+# --- the converters -------------------------------------------------------------------------------
+
+
+def configure_converter(conv: cattrs.Converter, *, strict: bool) -> cattrs.Converter:
+    """Install the SDK's rules on ``conv``: lenient for responses, ``strict`` for requests."""
+    rules = _Rules(strict=strict)
+    float_hook = _structure_number_keeping_ints if strict else _structure_float
+    for tp, hook in ((str, _structure_str), (int, _structure_int), (float, float_hook), (bool, _structure_bool)):
+        conv.register_structure_hook(tp, _unless_enum(hook))
+    conv.register_structure_hook_func(lambda tp: tp is Any or tp is object, _structure_any)
+    conv.register_structure_hook_func(lambda tp: tp is type(None), _structure_none)
+    conv.register_structure_hook_func(lambda tp: tp is Unset, _structure_unset)
+    conv.register_structure_hook_factory(_is_list, functools.partial(_list_hook_for, conv))
+    conv.register_structure_hook_factory(_is_dict, functools.partial(_dict_hook_for, conv))
+    conv.register_structure_hook_factory(_is_literal, lambda tp: _literal_hook(rules, tp))
+    conv.register_structure_hook_factory(_is_annotated, lambda tp: _annotated_hook(conv, rules, tp))
+    conv.register_structure_hook_factory(_is_union, lambda tp: _typing_union_hook(conv, rules, tp))
+    conv.register_structure_hook_factory(lambda tp: isinstance(tp, OneOf), lambda tp: _one_of_hook(conv, rules, tp))
+    conv.register_structure_hook_factory(lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), _enum_hook)
+    conv.register_structure_hook_factory(attrs.has, lambda cls: _model_hook(conv, rules, cls))
+    return conv
+
+
+def _list_hook_for(conv: cattrs.Converter, tp: Any) -> Hook:
+    return _list_hook(conv, tp)
+
+
+def _dict_hook_for(conv: cattrs.Converter, tp: Any) -> Hook:
+    return _dict_hook(conv, tp)
+
+
+def _unless_enum(hook: Hook) -> Hook:
+    # Class hooks also catch subclasses, and an IntEnum is an int: send enums to their own hook.
+    def structure_primitive(value: Any, tp: Any) -> Any:
+        if tp in _PRIMITIVES:
+            return hook(value, tp)
+        return _enum_hook(tp)(value, tp)
+
+    return structure_primitive
+
+
+_PRIMITIVES = frozenset({str, int, float, bool})
 
 
 @functools.cache
-def converter() -> cattrs.Converter:
-    """The shared converter, built once."""
-    import attrs
+def _enum_hook(cls: type[enum.Enum]) -> Hook:
+    members = {member.value: member for member in cls}
+
+    def structure_enum(value: Any, _: Any) -> Any:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, bool) or value not in members:
+            raise _fail(f"must be one of {', '.join(repr(v) for v in members)}; got {value!r}"[:300])
+        return members[value]
+
+    return structure_enum
+
+
+@functools.cache
+def response_converter() -> cattrs.Converter:
+    """The converter that decodes responses (built on first use)."""
     import cattrs
-    from cattrs.gen import make_dict_structure_fn
 
-    conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=False)
-    conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(int, _structure_int)
-    conv.register_structure_hook(float, _structure_float)
-    conv.register_structure_hook(bool, _structure_bool)
-    conv.register_structure_hook_func(lambda tp: tp is Any, _structure_any)
-    conv.register_structure_hook_factory(_is_open_int_enum, _open_int_enum_hook)
-    # Free-form objects (``metadata``) are kept as the decoded dict, checked only to be objects.
-    conv.register_structure_hook_factory(_is_mapping, _json_object_hook)
+    return configure_converter(cattrs.Converter(), strict=False)
 
-    def attrs_hook(cls: type) -> Callable[[object, object], object]:
-        inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, conv)
 
-        def structure(value: object, tp: object) -> object:
-            if type(value) is not dict:
-                raise _expected("an object", value)
-            return inner(value, tp)
+@functools.cache
+def request_converter() -> cattrs.Converter:
+    """The converter that checks requests (built on first use)."""
+    import cattrs
 
-        return structure
+    return configure_converter(cattrs.Converter(), strict=True)
 
-    conv.register_structure_hook_factory(attrs.has, attrs_hook)
-    return conv
+
+# --- encoding -----------------------------------------------------------------------------------
+
+
+def to_json(value: Any) -> Any:
+    """A model (or anything containing models) as JSON-ready data, with wire names; UNSET is left out."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value.value if isinstance(value, enum.Enum) else value
+    cls = type(value)
+    if cls is RawVariant:
+        return to_json(dict(value.raw))
+    if attrs.has(cls):
+        out: dict[str, Any] = {}
+        for field in model_fields(cls):
+            item = getattr(value, field.name)
+            if item is UNSET or (item is None and field.omit_none):
+                continue
+            out[field.wire] = to_json(item)
+        return out
+    if isinstance(value, Mapping):
+        return {key: to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value  # bytes, paths and files: multipart parts, handled by the request encoder
+
+
+def encode_json(data: Any) -> bytes:
+    """Compact UTF-8 JSON; raises ``ValueError`` for NaN or infinities."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+# --- decoding -------------------------------------------------------------------------------------
 
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_JSON = json.JSONDecoder(parse_constant=_reject_constant)  # one decoder, not one per call
+def _parse_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"the number {text[:40]} is too large for a float")
+    return number
 
 
-def decode_json(body: bytes) -> object:
+_JSON = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float)  # one decoder, not one per call
+
+
+def decode_json(body: bytes) -> Any:
     """Parse a JSON body strictly; raises ``DecodeFailure`` with path ``$`` when it cannot."""
     if not body.strip():
         raise DecodeFailure("$", "the body is empty")
@@ -177,35 +737,42 @@ def decode_json(body: bytes) -> object:
         raise DecodeFailure("$", "the body is not valid UTF-8") from None
     except RecursionError:
         raise DecodeFailure("$", "the JSON is nested too deeply") from None
-    except ValueError as exc:  # NaN/Infinity literals, integers past the int-digits limit
+    except ValueError as exc:  # NaN/Infinity literals, 1e999, integers past the int-digits limit
         raise DecodeFailure("$", str(exc)) from None
 
 
-def _format_leaf(exc: BaseException, _: object) -> str:
-    if isinstance(exc, KeyError):
-        return "required field is missing"
-    return str(exc) or type(exc).__name__
+def decode_value(data: Any, model: Any) -> Any:
+    """Structure already-parsed JSON as ``model``; raises ``DecodeFailure`` naming the first bad path."""
+    conv = response_converter()
+    try:
+        return conv.get_structure_hook(model)(data, model)
+    except Invalid as exc:
+        path, reason = exc.failures[0]
+        raise DecodeFailure("$" + path, reason) from None
+    except RecursionError:
+        raise DecodeFailure("$", "the JSON is nested too deeply") from None
 
 
 def decode(body: bytes, model: type[T]) -> T:
     """Parse ``body`` and structure it as ``model``; raises ``DecodeFailure`` naming the first bad path."""
-    data = decode_json(body)
+    result: T = decode_value(decode_json(body), model)
+    return result
+
+
+def validate_request(model: Any, request: Any, root: str = "request") -> Any:
+    """``request`` (a model, or a mapping with wire names) checked against ``model``, as JSON-ready data.
+
+    Raises:
+        Invalid: with every failing ``(path, reason)``, paths starting at ``root``.
+    """
+    conv = request_converter()
     try:
-        return converter().structure(data, model)
+        structured = conv.get_structure_hook(model)(request, model)
+    except Invalid as exc:
+        raise Invalid(_prefixed(root, exc.failures)) from None
     except RecursionError:
-        raise DecodeFailure("$", "the JSON is nested too deeply") from None
-    except Exception as exc:
-        raise _failure(exc) from None
-
-
-def _failure(exc: Exception) -> DecodeFailure:
-    import cattrs  # loaded already: converter() imported it
-
-    if isinstance(exc, cattrs.BaseValidationError):
-        first = cattrs.transform_error(exc, path="$", format_exception=_format_leaf)[0]
-        reason, _, path = first.rpartition(" @ ")
-        return DecodeFailure(path or "$", reason or first)
-    return DecodeFailure("$", _format_leaf(exc, None))
+        raise Invalid([(root, "is nested too deeply")]) from None
+    return to_json(structured)
 
 
 def is_finite_number(value: object) -> bool:

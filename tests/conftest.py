@@ -19,12 +19,13 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _restore_openrouter_logger() -> Iterator[None]:
-    """debug=True lowers the "openrouter" logger's level; put it back after each test."""
-    logger = logging.getLogger("openrouter")
-    level, handlers = logger.level, list(logger.handlers)
+    """debug=True turns on the "openrouter.debug" logger; put both loggers back after each test."""
+    loggers = [logging.getLogger("openrouter"), logging.getLogger("openrouter.debug")]
+    saved = [(logger.level, list(logger.handlers)) for logger in loggers]
     yield
-    logger.setLevel(level)
-    logger.handlers[:] = handlers
+    for logger, (level, handlers) in zip(loggers, saved):
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -8,7 +8,7 @@ In process, nothing touches the network::
         fake = FakeOpenRouter()
         fake.queue("GET /credits", FakeResponse.rate_limited(retry_after=0))
         with fake.client() as client:  # an OpenRouter client wired to the fake
-            assert client.credits.get_credits().data.remaining == 74.75
+            assert client.credits.get_credits().data.total_usage == 25.75
         assert len(fake.requests) == 2
         assert fake.requests[0].headers()["authorization"] == "[REDACTED]"
 

@@ -38,7 +38,8 @@ def _credits_steps(fake: FakeOpenRouter, core: OpenRouterCore, out: TextIO, debu
     result = credits_get_credits(core)
     _expect(result.ok, "credits_get_credits failed")
     print(f"   credits_get_credits(core)\n     -> {result!r}", file=out)
-    print(f"   result.unwrap().data.remaining -> {result.unwrap().data.remaining}", file=out)
+    data = result.unwrap().data
+    print(f"   credits left: data.total_credits - data.total_usage -> {data.total_credits - data.total_usage}", file=out)
     async_result = asyncio.run(credits_get_credits_async(core))
     _expect(async_result.ok, "credits_get_credits_async failed")
     print(f"   await credits_get_credits_async(core) -> Ok, attempts={async_result.exchange.attempts}", file=out)
@@ -50,8 +51,8 @@ def _credits_steps(fake: FakeOpenRouter, core: OpenRouterCore, out: TextIO, debu
             f"   client.credits.get_credits() -> total_credits={data.total_credits} total_usage={data.total_usage}",
             file=out,
         )
-        remaining = asyncio.run(client.credits.get_credits_async()).data.remaining
-        print(f"   await client.credits.get_credits_async() -> remaining={remaining}", file=out)
+        usage = asyncio.run(client.credits.get_credits_async()).data.total_usage
+        print(f"   await client.credits.get_credits_async() -> total_usage={usage}", file=out)
 
 
 def _charge_steps(fake: FakeOpenRouter, core: OpenRouterCore, out: TextIO, debug: bool) -> None:

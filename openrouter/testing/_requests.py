@@ -11,8 +11,7 @@ import httpx
 from openrouter.testing._api import api_path
 
 # The SDK's own list and marker, so the fake hides exactly what the SDK's debug log hides.
-from openrouter_core._logging import REDACTED
-from openrouter_core._options import SENSITIVE_HEADERS
+from openrouter_core._redact import REDACTED, SENSITIVE_HEADERS
 
 __all__ = ["REDACTED", "RecordedRequest"]
 

@@ -86,7 +86,7 @@ def test_exact_wire_request(run: Runner) -> None:
             b'{"amount":0.01,"sender":"%s","chain_id":8453}',
         ),
         (
-            CreateCoinbaseChargeRequest(create_charge_request={"amount": 5, "sender": SENDER, "chain_id": 1}),
+            CreateCoinbaseChargeRequest(amount=5, sender=SENDER, chain_id=1, app_title="App"),
             b'{"amount":5,"sender":"%s","chain_id":1}',
         ),
     ],
@@ -100,7 +100,7 @@ def test_models_and_dicts_encode_the_same_way(run: Runner, request_arg: object, 
 def test_wrapper_app_headers_win_over_the_core(run: Runner) -> None:
     wire = Wire(json_response(200, CHARGE_BODY))
     request = CreateCoinbaseChargeRequest(
-        create_charge_request=CHARGE, app_title="Per Call", http_referer="https://r.test"
+        amount=100, sender=SENDER, chain_id=ChainId.ETHEREUM, app_title="Per Call", http_referer="https://r.test"
     )
     charge(run, make_core(wire, app_title="Core"), None, request)
     assert wire.requests[0].headers["x-openrouter-title"] == "Per Call"
@@ -151,11 +151,8 @@ INVALID = [
     ({"amount": 1, "sender": SENDER}, "request.chain_id"),
     ({"amount": 1, "sender": SENDER, "chain_id": 1, "chainId": 1}, "request.chainId"),
     (CreateChargeRequest(amount=1, sender="nope", chain_id=1), "request.sender"),
-    (
-        CreateCoinbaseChargeRequest(create_charge_request={"amount": -1, "sender": SENDER, "chain_id": 1}),
-        "request.create_charge_request.amount",
-    ),
-    ({"create_charge_request": {"amount": 1, "sender": SENDER, "chain_id": 1}, "app_title": 5}, "request.app_title"),
+    (CreateCoinbaseChargeRequest(amount=-1, sender=SENDER, chain_id=1), "request.amount"),
+    ({"amount": 1, "sender": SENDER, "chain_id": 1, "app_title": 5}, "request.app_title"),
     ("amount=1", "request"),
 ]
 

@@ -33,11 +33,16 @@ def test_success_decodes_the_model(run: Runner) -> None:
     result = get(run, make_core(wire))
     assert result == Ok(GetCreditsResponse(data=GetCreditsData(total_credits=100.5, total_usage=25.75)))
     assert result.ok
-    assert result.value.data.remaining == pytest.approx(74.75)
+    assert result.value.data.total_credits - result.value.data.total_usage == pytest.approx(74.75)
     assert result.exchange.attempts == 1
     assert result.exchange.response is not None
     assert result.exchange.response.status_code == 200
-    assert result.exchange.request is wire.requests[0]
+    stored = result.exchange.request
+    assert stored is not None
+    assert (stored.method, stored.url) == (wire.requests[0].method, wire.requests[0].url)
+    # What the Result keeps has the key redacted; what went over the wire had it.
+    assert stored.headers["authorization"] == "[REDACTED]"
+    assert wire.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
 
 
 def test_exact_wire_request(run: Runner) -> None:
@@ -218,7 +223,9 @@ def test_error_status_with_json_body_is_typed(
     assert str(error) == f"HTTP {status} {error_class.reason}: went wrong"
     assert error.body == json.dumps(body)
     assert error.response is result.exchange.response
-    assert error.request is wire.requests[0]
+    assert error.request is result.exchange.request
+    assert error.request is not None
+    assert error.request.url == wire.requests[0].url
 
 
 @pytest.mark.parametrize(("status", "error_class"), sorted(TYPED.items()))

@@ -93,7 +93,7 @@ def test_charge_today_is_gone(mode: str) -> None:
 
 def test_facade_over_http(fake: FakeOpenRouter) -> None:
     with OpenRouter(api_key=KEY, server_url=fake.url) as client:
-        assert client.credits.get_credits().data.remaining == pytest.approx(74.75)
+        assert client.credits.get_credits().data.total_usage == pytest.approx(25.75)
     fake.queue("GET /credits", FakeResponse.error(401))
     with OpenRouter(api_key=KEY, server_url=fake.url) as client, pytest.raises(orc.UnauthorizedResponseError):
         client.credits.get_credits()

@@ -45,7 +45,7 @@ def test_core_and_client_are_wired_in_process() -> None:
         client = fake.client(timeout_ms=1000)
         assert isinstance(client, OpenRouter)
         assert client.timeout_ms == 1000
-        assert client.credits.get_credits().data.remaining == 74.75
+        assert client.credits.get_credits().data.total_usage == 25.75
         assert fake.last_request.api_key(reveal=True) == FAKE_API_KEY
 
 
@@ -158,7 +158,7 @@ def test_the_default_retries_recover_from_a_dropped_connection(openrouter_fake: 
 def test_server_fixture_with_the_client(openrouter_fake_server: FakeOpenRouter) -> None:
     assert openrouter_fake_server.url.startswith("http://127.0.0.1:")
     with OpenRouter(api_key="sk-direct", server_url=openrouter_fake_server.url) as client:
-        assert client.credits.get_credits().data.remaining == 74.75
+        assert client.credits.get_credits().data.total_usage == 25.75
     with openrouter_fake_server.client() as client:
         assert client.server_url == openrouter_fake_server.url
         assert client.credits.get_credits().data.total_credits == 100.5

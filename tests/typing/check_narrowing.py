@@ -13,7 +13,7 @@ def with_if(core: OpenRouterCore) -> float:
     assert_type(result, Ok[GetCreditsResponse] | Err[OpenRouterSDKError])
     if result.ok:
         assert_type(result, Ok[GetCreditsResponse])
-        return result.value.data.remaining
+        return result.value.data.total_credits - result.value.data.total_usage
     assert_type(result, Err[OpenRouterSDKError])
     assert_type(result.error, OpenRouterSDKError)
     return 0.0

@@ -54,7 +54,7 @@ def test_cancelling_the_task_closes_the_connection(silent_server: tuple[str, lis
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
-            pool = core.async_client()._transport._pool  # type: ignore[attr-defined]
+            pool = core._async().client._transport._pool  # type: ignore[attr-defined]
             assert pool.connections == []
 
     asyncio.run(main())

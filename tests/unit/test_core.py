@@ -14,10 +14,17 @@ from openrouter_funcs.credits_get_credits import credits_get_credits
 from tests.helpers import API_KEY, CREDITS_BODY, Wire, json_response, make_core
 
 
+def owned_core(wire: Wire, **options: object) -> OpenRouterCore:
+    """A core with its own (owned) client, whose transport is swapped for the recording one."""
+    core = OpenRouterCore(api_key=API_KEY, **options)  # type: ignore[arg-type]
+    core._sync().client._transport = httpx.MockTransport(wire)
+    return core
+
+
 def test_defaults() -> None:
     core = OpenRouterCore()
     assert core.server_url == "https://openrouter.ai/api/v1"
-    assert core.timeout_ms == 60_000
+    assert core.timeout_ms is orc.NOT_GIVEN  # 60 s for the core's own client; an injected one keeps its own
     assert core.retry_config is orc.NOT_GIVEN
     assert core.debug is False
     assert core.app_headers == {}
@@ -68,11 +75,13 @@ def test_openrouter_debug_garbage_is_a_clear_error(monkeypatch: pytest.MonkeyPat
         "https://",
         "https://x.test/v1?q=1",
         "https://user:pw@x.test",
+        "https://x.test/v1?",
+        "https://x.test:70000",
         42,
     ],
 )
-def test_bad_server_url_is_a_value_error_at_construction(url: object) -> None:
-    with pytest.raises(ValueError, match="server_url"):
+def test_bad_server_url_is_an_error_at_construction(url: object) -> None:
+    with pytest.raises((TypeError, ValueError), match="^server_url: "):
         OpenRouterCore(server_url=url)  # type: ignore[arg-type]
 
 
@@ -89,13 +98,18 @@ def test_bad_env_base_url_names_the_variable(monkeypatch: pytest.MonkeyPatch) ->
         ({"timeout_ms": -1}, "timeout_ms"),
         ({"timeout_ms": True}, "timeout_ms"),
         ({"max_response_bytes": 0}, "max_response_bytes"),
-        ({"app_title": "bad\r\nX-Injected: 1"}, "x-openrouter-title"),
-        ({"user_agent": "ü"}, "user-agent"),
+        ({"app_title": "bad\r\nX-Injected: 1"}, "app_title"),
+        ({"user_agent": "ü"}, "user_agent"),
+        ({"debug": "no"}, "debug"),
+        ({"debug": 1}, "debug"),
+        ({"app_categories": ["a", 1]}, "app_categories"),
     ],
 )
-def test_bad_options_are_value_errors(options: dict[str, object], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+def test_bad_options_fail_at_construction_naming_the_option(options: dict[str, object], message: str) -> None:
+    with pytest.raises((TypeError, ValueError)) as caught:
         OpenRouterCore(**options)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(f"{message}: ")
+    assert "\n" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -107,20 +121,28 @@ def test_wrong_types_are_type_errors(options: dict[str, object]) -> None:
         OpenRouterCore(**options)  # type: ignore[arg-type]
 
 
-def test_timeout_none_disables_it() -> None:
+def test_timeout_none_means_no_timeout_on_the_cores_own_client() -> None:
     wire = Wire(json_response(200, CREDITS_BODY))
-    credits_get_credits(make_core(wire, timeout_ms=None, retry_config=None))
+    credits_get_credits(owned_core(wire, timeout_ms=None, retry_config=None))
     assert wire.requests[0].extensions["timeout"] == {"connect": None, "read": None, "write": None, "pool": None}
 
 
-def test_timeout_applies_per_attempt_and_per_call() -> None:
+def test_timeout_precedence_per_call_then_core_then_injected_client_then_default() -> None:
     wire = Wire(json_response(200, CREDITS_BODY))
-    core = make_core(wire, timeout_ms=1500, retry_config=None)
-    credits_get_credits(core)
-    credits_get_credits(core, options=RequestOptions(timeout_ms=250))
-    credits_get_credits(core, options=RequestOptions(timeout_ms=None))
+    injected = OpenRouterCore(api_key=API_KEY, client=httpx.Client(transport=httpx.MockTransport(wire), timeout=7))
+    credits_get_credits(injected, options=RequestOptions(retries=None))  # the client's own: 7 s
+    credits_get_credits(injected, options=RequestOptions(retries=None, timeout_ms=250))  # per call
+    core_given = OpenRouterCore(
+        api_key=API_KEY, timeout_ms=1500, client=httpx.Client(transport=httpx.MockTransport(wire), timeout=7)
+    )
+    credits_get_credits(core_given, options=RequestOptions(retries=None))  # the core's, over the client's
+    none_given = OpenRouterCore(
+        api_key=API_KEY, timeout_ms=None, client=httpx.Client(transport=httpx.MockTransport(wire), timeout=7)
+    )
+    credits_get_credits(none_given, options=RequestOptions(retries=None))  # None: the SDK adds none; 7 s stays
+    credits_get_credits(owned_core(wire), options=RequestOptions(retries=None))  # the default: 60 s
     reads = [r.extensions["timeout"]["read"] for r in wire.requests]
-    assert reads == [1.5, 0.25, None]
+    assert reads == [7.0, 0.25, 1.5, 7.0, 60.0]
 
 
 def test_repr_never_shows_the_key() -> None:
@@ -134,15 +156,15 @@ def test_repr_never_shows_the_key() -> None:
 def test_clients_are_created_lazily_and_only_owned_ones_are_closed() -> None:
     core = OpenRouterCore(api_key=API_KEY)
     assert core._client is None
-    assert core._async_client is None
-    client = core.sync_client()
-    assert core.sync_client() is client
+    assert not core._owned_async
+    client = core._sync().client
+    assert core._sync().client is client
     core.close()
     assert client.is_closed
 
     mine = httpx.Client()
     with OpenRouterCore(client=mine) as borrowed:
-        assert borrowed.sync_client() is mine
+        assert borrowed._sync().client is mine
     assert not mine.is_closed
     mine.close()
 
@@ -150,7 +172,7 @@ def test_clients_are_created_lazily_and_only_owned_ones_are_closed() -> None:
 def test_async_context_manager_closes_both_clients() -> None:
     async def main() -> tuple[httpx.Client, httpx.AsyncClient]:
         async with OpenRouterCore(api_key=API_KEY) as core:
-            return core.sync_client(), core.async_client()
+            return core._sync().client, core._async().client  # type: ignore[return-value]
 
     sync_client, async_client = asyncio.run(main())
     assert sync_client.is_closed
@@ -162,7 +184,7 @@ def test_injected_async_client_is_not_closed() -> None:
 
     async def main() -> None:
         async with OpenRouterCore(async_client=mine) as core:
-            assert core.async_client() is mine
+            assert core._async().client is mine
         assert not mine.is_closed
         await mine.aclose()
 
@@ -176,7 +198,7 @@ def test_one_client_is_created_under_concurrent_first_use() -> None:
 
     def first_use() -> None:
         barrier.wait(timeout=10)
-        seen.append(core.sync_client())
+        seen.append(core._sync().client)  # type: ignore[arg-type]
 
     threads = [threading.Thread(target=first_use) for _ in range(8)]
     for thread in threads:
@@ -211,10 +233,8 @@ def test_one_core_shared_by_threads_gives_each_call_its_own_answer() -> None:
 
 
 def test_cookies_set_by_the_server_are_never_sent_back() -> None:
-    core = OpenRouterCore(api_key=API_KEY, server_url="https://x.test")
     wire = Wire(json_response(200, CREDITS_BODY, headers={"set-cookie": "session=abc; Path=/"}))
-    client = core.sync_client()
-    client._transport = httpx.MockTransport(wire)
+    core = owned_core(wire, server_url="https://x.test")
     credits_get_credits(core)
     credits_get_credits(core)
     assert "cookie" not in wire.requests[1].headers
@@ -229,16 +249,16 @@ def test_one_core_serves_several_event_loops_and_leaks_nothing() -> None:
         core = OpenRouterCore(api_key=API_KEY, server_url=fake.url)
         for _ in range(3):
             assert asyncio.run(credits_get_credits_async(core)).ok
-        clients = {id(core._async_client)}
-        assert core._async_client is not None
-        assert core._async_client.is_closed  # closed when its loop shut down
+        import gc
+
+        gc.collect()
+        assert not core._owned_async  # each loop's client was closed when its loop shut down, then dropped
 
         async def sync_with_inside_async() -> bool:
             with OpenRouterCore(api_key=API_KEY, server_url=fake.url) as inner:
                 return (await credits_get_credits_async(inner)).ok
 
         assert asyncio.run(sync_with_inside_async())
-        assert len(clients) == 1
     import gc
 
     gc.collect()  # an unclosed socket or transport would warn here, and warnings are errors
@@ -251,8 +271,7 @@ def test_owned_clients_send_exactly_what_build_request_would(with_extensions: bo
     injected = Wire(json_response(200, CREDITS_BODY))
     credits_get_credits(make_core(injected, app_title="T", retry_config=None), {"app_categories": "a,b"}, options)
     owned_wire = Wire(json_response(200, CREDITS_BODY))
-    owned = OpenRouterCore(api_key=API_KEY, app_title="T", retry_config=None)
-    owned.sync_client()._transport = httpx.MockTransport(owned_wire)
+    owned = owned_core(owned_wire, app_title="T", retry_config=None, timeout_ms=5000)
     credits_get_credits(owned, {"app_categories": "a,b"}, options)
     owned.close()
     (a,), (b,) = injected.requests, owned_wire.requests

@@ -16,7 +16,7 @@ from tests.helpers import API_KEY, Runner, Wire, make_core
 HTTPX_MAPPING: dict[str, type[orc.OpenRouterSDKError]] = {
     "HTTPError": orc.UnexpectedClientError,
     "RequestError": orc.UnexpectedClientError,
-    "TransportError": orc.UnexpectedClientError,
+    "TransportError": orc.ConnectionFailedError,
     "TimeoutException": orc.RequestTimeoutError,
     "ConnectTimeout": orc.RequestTimeoutError,
     "ReadTimeout": orc.RequestTimeoutError,
@@ -29,12 +29,12 @@ HTTPX_MAPPING: dict[str, type[orc.OpenRouterSDKError]] = {
     "CloseError": orc.ConnectionFailedError,
     "RemoteProtocolError": orc.ConnectionFailedError,
     "ProxyError": orc.ConnectionFailedError,
-    "ProtocolError": orc.UnexpectedClientError,
+    "ProtocolError": orc.ConnectionFailedError,
     "LocalProtocolError": orc.InvalidRequestError,
     "UnsupportedProtocol": orc.InvalidRequestError,
     "InvalidURL": orc.InvalidRequestError,
     "DecodingError": orc.UnexpectedClientError,  # raised by a transport (not while reading a body)
-    "TooManyRedirects": orc.UnexpectedClientError,
+    "TooManyRedirects": orc.InvalidRequestError,
     "HTTPStatusError": orc.UnexpectedClientError,
     "CookieConflict": orc.UnexpectedClientError,
     "StreamError": orc.UnexpectedClientError,
@@ -55,6 +55,14 @@ def httpx_exception_names() -> set[str]:
 
 def test_every_httpx_exception_is_in_the_mapping() -> None:
     assert httpx_exception_names() == set(HTTPX_MAPPING)
+
+
+def test_the_runtime_table_has_a_row_for_every_httpx_exception() -> None:
+    from openrouter_core._errors import httpx_error_table
+
+    rows = {exc.__name__: error for exc, error, _ in httpx_error_table()}
+    assert set(rows) == httpx_exception_names()
+    assert all(kind in ("not_sent", "maybe_acted", "other") for _, _, kind in httpx_error_table())
 
 
 def make_exception(cls: type[Exception]) -> Exception:

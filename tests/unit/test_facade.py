@@ -106,5 +106,5 @@ def test_the_client_is_a_core_for_standalone_functions() -> None:
 
 def test_with_closes_the_transport() -> None:
     with OpenRouter(api_key=API_KEY) as client:
-        transport = client.sync_client()
+        transport = client._sync().client
     assert transport.is_closed

@@ -49,12 +49,14 @@ def test_one_summary_line_per_attempt() -> None:
     with captured() as logs:
         credits_get_credits(make_core(wire, clock=FakeClock().clock()))
     lines = [r.getMessage() for r in logs.records]
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert lines[0].startswith("GET https://openrouter.ai/api/v1/credits -> 503 in ")
     assert lines[0].endswith("ms (attempt 1)")
-    assert lines[1].startswith("GET https://openrouter.ai/api/v1/credits -> 200 in ")
-    assert lines[1].endswith("(attempt 2)")
-    assert all(r.levelno == logging.DEBUG and r.name == "openrouter" for r in logs.records)
+    assert lines[1] == "retrying in 0.5 s, attempt 2 of 10: 503"
+    assert lines[2].startswith("GET https://openrouter.ai/api/v1/credits -> 200 in ")
+    assert lines[2].endswith("(attempt 2)")
+    assert [r.levelno for r in logs.records] == [logging.DEBUG, logging.INFO, logging.DEBUG]
+    assert all(r.name == "openrouter" for r in logs.records)
 
 
 def test_transport_errors_are_logged_with_their_type() -> None:
@@ -96,20 +98,20 @@ def test_without_debug_no_headers_or_bodies_are_logged() -> None:
     assert "body" not in logs.text()
 
 
-def test_debug_never_configures_the_root_logger() -> None:
-    root = logging.getLogger()
-    before = (root.level, list(root.handlers))
+def test_debug_never_configures_the_root_logger_nor_other_cores_logging() -> None:
+    root, shared = logging.getLogger(), logging.getLogger("openrouter")
+    before = (root.level, list(root.handlers), shared.level, list(shared.handlers))
     OpenRouterCore(debug=True)
-    assert (root.level, list(root.handlers)) == before
-    assert logging.getLogger("openrouter").level == logging.DEBUG
+    assert (root.level, list(root.handlers), shared.level, list(shared.handlers)) == before
+    assert logging.getLogger("openrouter.debug").level == logging.DEBUG
 
 
 def test_nothing_is_formatted_when_the_logger_is_above_debug() -> None:
     core = make_core(Wire(json_response(200, CREDITS_BODY)), debug=True)
-    logging.getLogger("openrouter").setLevel(logging.WARNING)
+    logging.getLogger("openrouter.debug").setLevel(logging.WARNING)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("openrouter_core._logging._headers_line", lambda *a: pytest.fail("formatted"))
-        patch.setattr("openrouter_core._logging.redact", lambda *a: pytest.fail("formatted"))
+        patch.setattr("openrouter_core._logging._body_text", lambda *a: pytest.fail("formatted"))
         assert credits_get_credits(core).ok
 
 

@@ -46,35 +46,48 @@ def test_a_per_call_authorization_is_sent_verbatim_even_without_a_key(run: Runne
         ({"X-Bad": "line\nbreak"}, "line break"),
         ({"X-Bad": "ümlaut"}, "non-ASCII"),
         ({"X-Bad": 5}, "must be strings"),
+        ({"Bad Name": "x"}, "not a valid header name"),
+        (5, "expected a mapping"),
     ],
 )
-def test_bad_per_call_headers_are_rejected_before_sending(run: Runner, headers: dict[str, object], reason: str) -> None:
-    wire = Wire(json_response(200, CREDITS_BODY))
-    result = get(run, wire, RequestOptions(headers=headers))  # type: ignore[arg-type]
-    assert isinstance(result, Err)
-    assert isinstance(result.error, orc.SDKValidationError)
-    assert result.error.field.startswith("options.headers[")
-    assert reason in str(result.error)
-    assert wire.requests == []
+def test_bad_per_call_headers_fail_when_the_options_are_built(headers: object, reason: str) -> None:
+    with pytest.raises((TypeError, ValueError)) as caught:
+        RequestOptions(headers=headers)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith("headers")
+    assert reason in message
+    assert "\n" not in message
 
 
 @pytest.mark.parametrize(
     ("options", "field"),
     [
-        (RequestOptions(timeout_ms=0), "options.timeout_ms"),
-        (RequestOptions(timeout_ms=float("nan")), "options.timeout_ms"),
-        (RequestOptions(server_url="ftp://x.test"), "options.server_url"),
-        (RequestOptions(server_url="not a url"), "options.server_url"),
-        (RequestOptions(max_response_bytes=-1), "options.max_response_bytes"),
-        ({"timeout_ms": 5}, "options"),
+        ({"timeout_ms": 0}, "timeout_ms"),
+        ({"timeout_ms": float("nan")}, "timeout_ms"),
+        ({"timeout_ms": "5"}, "timeout_ms"),
+        ({"server_url": "ftp://x.test"}, "server_url"),
+        ({"server_url": "not a url"}, "server_url"),
+        ({"server_url": "http://x.test/?"}, "server_url"),
+        ({"server_url": "http://x.test:70000"}, "server_url"),
+        ({"max_response_bytes": -1}, "max_response_bytes"),
+        ({"follow_redirects": "yes"}, "follow_redirects"),
+        ({"retries": "backoff"}, "retries"),
+        ({"extra_body": [1]}, "extra_body"),
     ],
 )
-def test_bad_options_are_rejected_before_sending(run: Runner, options: object, field: str) -> None:
+def test_bad_options_fail_when_built_with_one_line_naming_the_field(options: dict[str, object], field: str) -> None:
+    with pytest.raises((TypeError, ValueError)) as caught:
+        RequestOptions(**options)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(f"{field}: ")
+    assert "\n" not in str(caught.value)
+
+
+def test_options_of_the_wrong_type_are_an_err_before_sending(run: Runner) -> None:
     wire = Wire(json_response(200, CREDITS_BODY))
-    result = get(run, wire, options)
+    result = get(run, wire, {"timeout_ms": 5})
     assert isinstance(result, Err)
     assert isinstance(result.error, orc.SDKValidationError)
-    assert result.error.field == field
+    assert result.error.field == "options"
     assert wire.requests == []
 
 
@@ -153,10 +166,6 @@ def test_hook_replacement_streaming_responses_are_read(run: Runner) -> None:
     assert result.ok
 
 
-def test_retries_must_be_a_retry_config(run: Runner) -> None:
-    wire = Wire(json_response(200, CREDITS_BODY))
-    result = get(run, wire, RequestOptions(retries={"strategy": "none"}))  # type: ignore[arg-type]
-    assert isinstance(result, Err)
-    assert isinstance(result.error, orc.SDKValidationError)
-    assert result.error.field == "options.retries"
-    assert wire.requests == []
+def test_retries_must_be_a_retry_config() -> None:
+    with pytest.raises(TypeError, match="^retries: expected a RetryConfig"):
+        RequestOptions(retries={"strategy": "none"})  # type: ignore[arg-type]

@@ -86,13 +86,9 @@ def test_retry_code_families(codes: list[int | str], inside: list[int], outside:
 
 
 @pytest.mark.parametrize("codes", [["6XX"], ["50X"], [True], ["abc"], [99], 429, "5XX"])
-def test_bad_retry_codes_are_rejected_before_sending(codes: object) -> None:
-    wire = Wire(json_response(200, CREDITS_BODY))
-    result = credits_get_credits(make_core(wire), None, RequestOptions(retry_codes=codes))  # type: ignore[arg-type]
-    assert isinstance(result, Err)
-    assert isinstance(result.error, orc.SDKValidationError)
-    assert result.error.field == "options.retry_codes"
-    assert wire.requests == []
+def test_bad_retry_codes_fail_when_the_options_are_built(codes: object) -> None:
+    with pytest.raises((TypeError, ValueError), match="^retry_codes: "):
+        RequestOptions(retry_codes=codes)  # type: ignore[arg-type]
 
 
 # --- the loop ----------------------------------------------------------------------------------
@@ -150,18 +146,44 @@ def test_jitter_is_applied(run: Runner) -> None:
     assert clock.sleeps == [0.375]
 
 
-def test_retry_after_replaces_the_computed_wait(run: Runner) -> None:
+def test_retry_after_replaces_the_computed_wait_but_never_goes_below_the_initial_interval(run: Runner) -> None:
     clock = FakeClock(jitter=0.9)
-    wire = Wire(error_response(429, {"retry-after": "3"}), error_response(429, {"retry-after-ms": "20"}), OK)
+    wire = Wire(
+        error_response(429, {"retry-after": "3"}),
+        error_response(429, {"retry-after-ms": "20"}),
+        error_response(503, {"retry-after": "0"}),
+        OK,
+    )
     assert get(run, wire, clock).ok
-    assert clock.sleeps == [3.0, 0.02]
+    assert clock.sleeps == [3.0, 0.5, 0.5]  # a server asking for 20 ms or 0 s still gets 500 ms
 
 
 def test_retry_after_is_capped_by_max_interval(run: Runner) -> None:
     clock = FakeClock()
-    wire = Wire(error_response(429, {"retry-after": "3600"}), OK)
+    wire = Wire(error_response(429, {"retry-after": "20"}), OK)
     assert get(run, wire, clock).ok
     assert clock.sleeps == [10.0]
+
+
+def test_a_retry_after_past_the_budget_ends_the_retries_at_once(run: Runner) -> None:
+    clock = FakeClock()
+    wire = Wire(error_response(429, {"retry-after": "3600"}), OK)
+    result = get(run, wire, clock)
+    assert isinstance(result, Err)
+    assert isinstance(result.error, orc.TooManyRequestsResponseError)
+    assert clock.sleeps == []
+    assert len(wire.requests) == 1
+
+
+def test_max_attempts_bounds_the_requests(run: Runner) -> None:
+    clock = FakeClock()
+    wire = Wire(error_response(503, {"retry-after": "0"}))
+    result = get(run, wire, clock, RequestOptions(retries=RetryConfig(max_attempts=3)))
+    assert isinstance(result, Err)
+    assert len(wire.requests) == 3
+    default = Wire(error_response(503, {"retry-after": "0"}))
+    get(run, default, FakeClock())
+    assert len(default.requests) == orc.DEFAULT_MAX_ATTEMPTS
 
 
 def test_malformed_retry_after_falls_back_to_backoff(run: Runner) -> None:

@@ -6,11 +6,11 @@ The shapes are those of the 2026-03 OpenAPI document, the last one that describe
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from typing import Annotated
 
 import attrs
 
-from openrouter_core import AppHeaders
+from openrouter_core._schema import Gt, Pattern
 
 __all__ = [
     "CallData",
@@ -48,16 +48,18 @@ class CreateChargeRequest:
         chain_id: a ``ChainId`` or any other integer chain id.
     """
 
-    amount: float
-    sender: str
+    amount: Annotated[float, Gt(0)]
+    sender: Annotated[str, Pattern("^0x[0-9a-fA-F]{40}$")]
     chain_id: ChainId | int
 
 
 @attrs.frozen(kw_only=True)
-class CreateCoinbaseChargeRequest(AppHeaders):
+class CreateCoinbaseChargeRequest(CreateChargeRequest):
     """A ``CreateChargeRequest`` plus per-call app attribution."""
 
-    create_charge_request: CreateChargeRequest | Mapping[str, object]
+    http_referer: str | None = None
+    app_title: str | None = None
+    app_categories: str | list[str] | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import attrs
 
-from openrouter_core import AppHeaders
-
 __all__ = ["GetCreditsData", "GetCreditsRequest", "GetCreditsResponse"]
 
 
 @attrs.frozen(kw_only=True)
-class GetCreditsRequest(AppHeaders):
+class GetCreditsRequest:
     """Optional per-call app attribution for ``credits_get_credits``."""
+
+    http_referer: str | None = None
+    app_title: str | None = None
+    app_categories: str | list[str] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -25,11 +27,6 @@ class GetCreditsData:
 
     total_credits: float
     total_usage: float
-
-    @property
-    def remaining(self) -> float:
-        """Credits left: ``total_credits - total_usage``."""
-        return self.total_credits - self.total_usage
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,227 @@
+"""The httpx clients a core creates: whole-attempt deadlines, and sockets a closing core can cut.
+
+httpx's timeouts apply to each network operation, so a server that trickles its status line one
+byte at a time, or sends ``100 Continue`` forever, keeps an attempt alive indefinitely. The
+clients created here use an httpcore network backend that clamps every connect, read and write
+to what is left of the current attempt's deadline (a context variable the drivers set), so an
+attempt ends within its timeout whatever the server does.
+
+The backend also keeps the live sockets, so ``OpenRouterCore.close()`` can shut them down and end
+calls blocked in another thread at once (closing a socket does not wake a blocked ``recv``;
+``shutdown`` does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import socket
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any
+
+import httpcore
+import httpx
+
+__all__ = ["StreamRegistry", "deadline_scope", "make_async_client", "make_sync_client"]
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("openrouter_attempt_deadline", default=None)
+
+# What the SDK asks servers for: exactly the encodings the drivers decode themselves (with a
+# size bound at every layer), whatever optional packages httpx could use.
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+@contextlib.contextmanager
+def deadline_scope(seconds: float | None) -> Iterator[None]:
+    """Within the block, network I/O of owned clients ends ``seconds`` from now at the latest."""
+    token = _DEADLINE.set(None if seconds is None else time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _clamp(timeout: float | None, expired: type[Exception]) -> float | None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise expired("the attempt used up its timeout")
+    return remaining if timeout is None or timeout > remaining else timeout
+
+
+class StreamRegistry:
+    """The open network streams of one core's clients, so a closing core can shut them down."""
+
+    __slots__ = ("_lock", "_streams")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._streams: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def add(self, stream: Any) -> None:
+        with self._lock:
+            self._streams.add(stream)
+
+    def discard(self, stream: Any) -> None:
+        with self._lock:
+            self._streams.discard(stream)
+
+    def shutdown_all(self) -> None:
+        """Shut down every live socket: blocked reads return at once, in any thread or loop."""
+        with self._lock:
+            streams = list(self._streams)
+        for stream in streams:
+            sock = stream.get_extra_info("socket")
+            if isinstance(sock, socket.socket):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+class _SyncStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream, registry: StreamRegistry) -> None:
+        self._inner = inner
+        self._registry = registry
+        registry.add(self)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._registry.discard(self)
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        self._registry.discard(self)
+        upgraded = self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))
+        return _SyncStream(upgraded, self._registry)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _SyncBackend(httpcore.NetworkBackend):
+    def __init__(self, inner: httpcore.NetworkBackend, registry: StreamRegistry) -> None:
+        self._inner = inner
+        self._registry = registry
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        stream = self._inner.connect_tcp(host, port, clamped, local_address, socket_options)
+        return _SyncStream(stream, self._registry)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_unix_socket(path, _clamp(timeout, httpcore.ConnectTimeout), socket_options)
+        return _SyncStream(stream, self._registry)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _AsyncStream(httpcore.AsyncNetworkStream):
+    def __init__(self, inner: httpcore.AsyncNetworkStream, registry: StreamRegistry) -> None:
+        self._inner = inner
+        self._registry = registry
+        registry.add(self)
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    async def aclose(self) -> None:
+        self._registry.discard(self)
+        await self._inner.aclose()
+
+    async def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        self._registry.discard(self)
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        upgraded = await self._inner.start_tls(ssl_context, server_hostname, clamped)
+        return _AsyncStream(upgraded, self._registry)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _AsyncBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, registry: StreamRegistry) -> None:
+        self._inner = inner
+        self._registry = registry
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.AsyncNetworkStream:
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        stream = await self._inner.connect_tcp(host, port, clamped, local_address, socket_options)
+        return _AsyncStream(stream, self._registry)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.AsyncNetworkStream:
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        stream = await self._inner.connect_unix_socket(path, clamped, socket_options)
+        return _AsyncStream(stream, self._registry)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _cookieless_jar() -> CookieJar:
+    # Responses never set cookies for later calls: the API is stateless and DESIGN forbids Cookie.
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
+def _pools(client: httpx.Client | httpx.AsyncClient) -> Iterator[Any]:
+    # httpx builds its httpcore pools itself and offers no network-backend option, so the
+    # backend is swapped on the pools it built (the default transport and any proxy mounts).
+    # tests/unit/test_network.py checks that this still takes effect with the installed httpx.
+    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        if pool is not None and hasattr(pool, "_network_backend"):
+            yield pool
+
+
+def make_sync_client(registry: StreamRegistry) -> httpx.Client:
+    """An ``httpx.Client`` whose I/O honours attempt deadlines and can be shut down from any thread."""
+    client = httpx.Client(cookies=_cookieless_jar(), follow_redirects=False, timeout=None)
+    for pool in _pools(client):
+        pool._network_backend = _SyncBackend(pool._network_backend, registry)  # noqa: SLF001
+    return client
+
+
+def make_async_client(registry: StreamRegistry) -> httpx.AsyncClient:
+    """The async twin of ``make_sync_client``."""
+    client = httpx.AsyncClient(cookies=_cookieless_jar(), follow_redirects=False, timeout=None)
+    for pool in _pools(client):
+        pool._network_backend = _AsyncBackend(pool._network_backend, registry)  # noqa: SLF001
+    return client
+
+
+def deadlines_installed(client: httpx.Client | httpx.AsyncClient) -> bool:
+    """Whether ``client``'s default transport uses the deadline backend (for tests and diagnostics)."""
+    pool = getattr(client._transport, "_pool", None)  # noqa: SLF001
+    return isinstance(getattr(pool, "_network_backend", None), (_SyncBackend, _AsyncBackend))

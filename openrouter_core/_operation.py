@@ -1,0 +1,241 @@
+"""The operation descriptor and the one entry point every operation module calls.
+
+An operation module (generated) declares one ``Operation`` and two thin functions::
+
+    OPERATION = Operation("getCredits", "GET", "/credits", request=..., responses={200: ("json", ...)})
+
+    def credits_get_credits(core, request=None, options=None):
+        return call(core, OPERATION, request, options)
+
+Model references are strings (``"ops.credits_get_credits:GetCreditsResponse"``, relative to
+``openrouter_funcs.models``), resolved on first call: importing an operation loads no model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from openrouter_core._core import OpenRouterCore
+    from openrouter_core._errors import OpenRouterSDKError
+    from openrouter_core._options import RequestOptions
+    from openrouter_core._result import Err, Ok
+
+__all__ = ["Operation", "call", "call_async", "lazy_exports"]
+
+Encoding = Literal["json", "sse", "binary", "text", "empty"]
+Security = Literal["api_key", "bearer", "bearer_or_api_key", "none"]
+BodyKind = Literal["json", "multipart"]
+
+MODELS_PACKAGE = "openrouter_funcs.models"
+
+
+class Operation:
+    """Everything one API operation is, as data.
+
+    Args:
+        id: the operationId (``"getCredits"``).
+        method: the HTTP method.
+        path: the path template, relative to the server URL (``"/keys/{hash}"``).
+        request: the request model, ``"module:Class"`` under ``openrouter_funcs.models``.
+        body: how the body fields are sent: ``"json"``, ``"multipart"``, or ``None`` (no body).
+        path_params: wire names of the path parameters, in template order.
+        query: wire names of the query parameters.
+        headers: ``(field name, header name)`` of each header parameter.
+        responses: success status -> ``(encoding, "module:Class" or None)``.
+        errors: the documented error statuses.
+        security: ``"api_key"`` (the core's key), ``"bearer"`` (a per-call ``security`` argument),
+            ``"bearer_or_api_key"`` (per call, falling back to the core's key) or ``"none"``.
+        idempotent: safe to re-send after any failure (GET, PUT, DELETE).
+        deprecated: the deprecation message, when the operation is deprecated.
+        management_key: the operation needs a management key (documentation only).
+        stream: the body field that selects an SSE answer, and ``(model, sentinel)`` of its events.
+        pagination: ``("offset", limit default)`` or ``("cursor", None)`` with the results path.
+        error_model: the operation's own error body model, when it is not OpenRouter's
+            ``{"error": {...}}`` (``createMessages`` answers Anthropic-style errors).
+    """
+
+    __slots__ = (
+        "_resolved",
+        "body",
+        "deprecated",
+        "error_model",
+        "errors",
+        "headers",
+        "id",
+        "idempotent",
+        "management_key",
+        "method",
+        "pagination",
+        "path",
+        "path_params",
+        "query",
+        "request",
+        "responses",
+        "security",
+        "stream",
+    )
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002 - the operationId, named as in the document
+        method: str,
+        path: str,
+        *,
+        request: str | type,
+        body: BodyKind | None = None,
+        path_params: tuple[str, ...] = (),
+        query: tuple[str, ...] = (),
+        headers: tuple[tuple[str, str], ...] = (),
+        responses: Mapping[int, tuple[Encoding, str | None]],
+        errors: tuple[int, ...] = (),
+        security: Security = "api_key",
+        idempotent: bool,
+        deprecated: str | None = None,
+        management_key: bool = False,
+        stream: tuple[str, str, str] | None = None,
+        pagination: tuple[str, int | None, str] | None = None,
+        error_model: str | None = None,
+    ) -> None:
+        self.id = id
+        self.method = method
+        self.path = path
+        self.request = request
+        self.body = body
+        self.path_params = path_params
+        self.query = query
+        self.headers = headers
+        self.responses = dict(responses)
+        self.errors = errors
+        self.security = security
+        self.idempotent = idempotent
+        self.deprecated = deprecated
+        self.management_key = management_key
+        self.stream = stream
+        self.pagination = pagination
+        self.error_model = error_model
+        self._resolved: Any = None
+
+    def __repr__(self) -> str:
+        return f"Operation({self.id!r}, {self.method} {self.path})"
+
+    def request_model(self) -> Any:
+        """The request model class, imported on first use."""
+        if self._resolved is None:
+            from openrouter_core._prepare import model_class
+
+            self._resolved = model_class(self.request)
+        return self._resolved
+
+
+def _check_core(core: object) -> Err[OpenRouterSDKError] | None:
+    from openrouter_core._core import OpenRouterCore
+
+    if isinstance(core, OpenRouterCore):
+        if core.closed:
+            from openrouter_core._errors import InvalidRequestError
+            from openrouter_core._result import Err
+
+            return Err(InvalidRequestError("the core is closed; create a new OpenRouterCore"))
+        return None
+    from openrouter_core._errors import SDKValidationError
+    from openrouter_core._result import Err
+
+    return Err(SDKValidationError("core", f"expected an OpenRouterCore or OpenRouter client, got {type(core).__name__}"))
+
+
+_OWN_PACKAGES = ("openrouter_core", "openrouter_funcs", "openrouter")
+
+
+def _package_dirs() -> tuple[str, ...]:
+    import os
+    import sys
+
+    dirs = []
+    for name in _OWN_PACKAGES:
+        module = sys.modules.get(name)
+        if module is not None and module.__file__:
+            dirs.append(os.path.dirname(module.__file__) + os.sep)
+    return tuple(dirs)
+
+
+def warn_deprecated(message: str) -> None:
+    """A ``DeprecationWarning`` attributed to the caller's own line, however deep in the SDK it is raised."""
+    import sys
+    import warnings
+
+    if sys.version_info >= (3, 12):
+        warnings.warn(message, DeprecationWarning, skip_file_prefixes=_package_dirs())  # type: ignore[call-arg]
+        return
+    # Before 3.12: count the SDK's own frames by module name (not file path) to find the caller.
+    level, frame = 2, sys._getframe(1)  # noqa: SLF001
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _OWN_PACKAGES:
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    warnings.warn(message, DeprecationWarning, stacklevel=level)
+
+
+def call(
+    core: OpenRouterCore,
+    operation: Operation,
+    request: object,
+    options: RequestOptions | None,
+    *,
+    security: object = None,
+) -> Ok[Any] | Err[OpenRouterSDKError]:
+    """Run ``operation`` with blocking I/O and return its ``Result``. Never raises for API, transport or input failures."""
+    if operation.deprecated:
+        warn_deprecated(operation.deprecated)
+    failed = _check_core(core)
+    if failed is not None:
+        return failed
+    from openrouter_core._drivers import run_sync
+    from openrouter_core._flow import call_flow
+    from openrouter_core._prepare import prepare
+    from openrouter_core._result import Err
+
+    plan = prepare(core, operation, request, options, security)
+    if isinstance(plan, Err):
+        return plan
+    handle = core._sync()  # noqa: SLF001 - the flow's private door into the core
+    return run_sync(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
+
+
+async def call_async(
+    core: OpenRouterCore,
+    operation: Operation,
+    request: object,
+    options: RequestOptions | None,
+    *,
+    security: object = None,
+) -> Ok[Any] | Err[OpenRouterSDKError]:
+    """The async twin of ``call``."""
+    if operation.deprecated:
+        warn_deprecated(operation.deprecated)
+    failed = _check_core(core)
+    if failed is not None:
+        return failed
+    from openrouter_core._drivers import run_async
+    from openrouter_core._flow import call_flow
+    from openrouter_core._prepare import prepare
+    from openrouter_core._result import Err
+
+    plan = prepare(core, operation, request, options, security)
+    if isinstance(plan, Err):
+        return plan
+    handle = core._async()  # noqa: SLF001
+    return await run_async(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
+
+
+def lazy_exports(operation: Operation) -> Callable[[str], object]:
+    """A module ``__getattr__`` re-exporting models by name, imported on first access."""
+
+    def __getattr__(name: str) -> object:
+        from openrouter_core._serde import model_named
+
+        found = model_named(name)
+        if found is None:
+            raise AttributeError(name)
+        return found
+
+    return __getattr__

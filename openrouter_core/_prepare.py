@@ -1,0 +1,303 @@
+"""From a caller's request to a ``Plan``: everything about one call that needs no I/O.
+
+A request is a mapping with wire names or the operation's request model; both take one path:
+checked by the request converter (unknown keys, types, enums, constraints; every failure with its
+path), then encoded: path parameters percent-encoded, query parameters form-encoded with ``None``
+left out, header parameters, the app headers, and a JSON body (``None``/absent/``null`` kept
+apart by the models) or a multipart body.
+"""
+
+from __future__ import annotations
+
+import importlib
+import urllib.parse
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from openrouter_core import _errors as errors
+from openrouter_core._config import header_problem
+from openrouter_core._network import ACCEPT_ENCODING
+from openrouter_core._options import NO_OPTIONS, NOT_GIVEN, RequestOptions
+from openrouter_core._result import Err
+from openrouter_core._retries import (
+    DEFAULT_IDEMPOTENT_RETRIES,
+    DEFAULT_RETRY_CODE_SET,
+    NO_RETRIES,
+    RetryConfig,
+    RetryPolicy,
+)
+
+if TYPE_CHECKING:
+    from openrouter_core._core import APIKey, OpenRouterCore
+    from openrouter_core._operation import Operation
+
+__all__ = ["Plan", "prepare"]
+
+APP_HEADERS = (("http_referer", "http-referer"), ("app_title", "x-openrouter-title"), ("app_categories", "x-openrouter-categories"))
+_ACCEPT = {"json": "application/json", "sse": "text/event-stream", "text": "*/*", "binary": "*/*", "empty": "*/*"}
+MODELS_PACKAGE = "openrouter_funcs.models"
+
+
+class Plan:
+    """One validated call, ready to run: what to send, how to authenticate, retry and match."""
+
+    __slots__ = (
+        "base_url",
+        "content",
+        "env_fallback",
+        "extensions",
+        "headers",
+        "key_field",
+        "key_is_header",
+        "key_source",
+        "limit",
+        "max_redirects",
+        "method",
+        "needs_key",
+        "open_statuses",
+        "operation",
+        "retry",
+        "success",
+        "timeout_s",
+        "url",
+    )
+
+    def __init__(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    operation: Operation
+    method: str
+    url: str
+    base_url: str
+    headers: dict[str, str]
+    content: Any
+    key_source: APIKey | None
+    key_field: str
+    env_fallback: bool
+    key_is_header: bool
+    needs_key: bool
+    timeout_s: float | None
+    retry: RetryPolicy
+    limit: int
+    max_redirects: int
+    extensions: dict[str, Any] | None
+    open_statuses: frozenset[int]
+    success: dict[int, tuple[str, Any]]
+
+
+def model_class(reference: object) -> Any:
+    """A model given as a class, or as ``"module:Name"`` relative to ``openrouter_funcs.models``, imported."""
+    if not isinstance(reference, str):
+        return reference
+    module, _, name = reference.partition(":")
+    if module.split(".")[0] not in _ABSOLUTE_ROOTS:
+        module = f"{MODELS_PACKAGE}.{module}"
+    return getattr(importlib.import_module(module), name)
+
+
+_ABSOLUTE_ROOTS = frozenset({"openrouter_funcs", "openrouter_core", "openrouter", "tests"})
+
+
+def _validation_error(failures: list[tuple[str, str]]) -> Err[errors.SDKValidationError]:
+    field, reason = failures[0]
+    return Err(errors.SDKValidationError(field, reason, errors=failures))
+
+
+def _wire(operation: Operation, request: object) -> dict[str, Any] | Err[errors.SDKValidationError]:
+    from openrouter_core._serde import Invalid, validate_request
+
+    model = operation.request_model()
+    if request is None:
+        request = {}
+    elif not isinstance(request, Mapping) and not _is_model(request):
+        return _validation_error([("request", f"expected {model.__name__} or a dict, got {type(request).__name__}")])
+    try:
+        wire: dict[str, Any] = validate_request(model, request)
+    except Invalid as exc:
+        return _validation_error(exc.failures)
+    return wire
+
+
+def _is_model(value: object) -> bool:
+    return hasattr(type(value), "__attrs_attrs__")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _url(base_url: str, operation: Operation, wire: dict[str, Any]) -> str | Err[errors.SDKValidationError]:
+    path = operation.path
+    for name in operation.path_params:
+        value = wire.pop(name, None)
+        text = "" if value is None else _scalar(value)
+        if not text:
+            return _validation_error([(f"request.{name}", "is required and may not be empty")])
+        path = path.replace("{" + name + "}", urllib.parse.quote(text, safe=""))
+    pairs = [(name, _scalar(wire.pop(name))) for name in operation.query if wire.get(name) is not None]
+    for name in operation.query:
+        wire.pop(name, None)
+    query = f"?{urllib.parse.urlencode(pairs)}" if pairs else ""
+    return base_url + path + query
+
+
+def _headers(
+    core: OpenRouterCore, operation: Operation, wire: dict[str, Any], accept: str
+) -> dict[str, str] | Err[errors.SDKValidationError]:
+    # The SDK decodes bodies itself, bounded at every layer, so it asks only for what it decodes.
+    headers = {"accept": accept, "accept-encoding": ACCEPT_ENCODING, **core.app_headers}
+    fields = [*APP_HEADERS, *((field, header.lower()) for field, header in operation.headers)]
+    failures = []
+    for field, header in fields:
+        value = wire.pop(field, None)
+        if value is None:
+            continue
+        text = ",".join(value) if isinstance(value, list) else _scalar(value)
+        problem = header_problem(text)
+        if problem:
+            failures.append((f"request.{field}", f"cannot be sent as a header: it {problem}"))
+        elif text:
+            headers[header] = text
+        else:
+            headers.pop(header, None)  # an explicit "" means: do not send it on this call
+    return _validation_error(failures) if failures else headers
+
+
+def _body(operation: Operation, wire: dict[str, Any], opts: RequestOptions) -> Any:
+    from openrouter_core._serde import encode_json
+
+    extra = {} if opts.extra_body is NOT_GIVEN else dict(opts.extra_body)
+    if operation.body is None:
+        if extra:
+            return _validation_error([("options.extra_body", "this operation has no JSON body")])
+        return None
+    if operation.body == "multipart":
+        from openrouter_core._multipart import MultipartBody
+
+        return MultipartBody.of(wire)
+    try:
+        return encode_json({**wire, **extra})
+    except (ValueError, TypeError) as exc:  # NaN in extra_body, or something that is not JSON
+        return _validation_error([("options.extra_body", f"cannot be sent as JSON ({exc})")])
+
+
+def _security(
+    core: OpenRouterCore, operation: Operation, security: object
+) -> tuple[APIKey | None, str, bool] | Err[errors.SDKValidationError]:
+    """The key source, the field to name when it is missing, and whether the environment may supply it."""
+    kind = operation.security
+    if kind in ("bearer", "bearer_or_api_key"):
+        bearer: object = None
+        if isinstance(security, Mapping):
+            unknown = set(security) - {"bearer"}
+            if unknown:
+                return _validation_error([(f"security.{sorted(unknown)[0]}", "unknown field; expected 'bearer'")])
+            bearer = security.get("bearer")
+        elif security is not None:
+            if not hasattr(security, "bearer"):
+                expected = f"expected {{'bearer': ...}}, a security model or None, got {type(security).__name__}"
+                return _validation_error([("security", expected)])
+            bearer = security.bearer
+        if bearer is not None and not isinstance(bearer, str):
+            return _validation_error([("security.bearer", f"expected a string, got {type(bearer).__name__}")])
+        if kind == "bearer":
+            return bearer or None, "security.bearer", False
+        return (bearer or core.api_key_source), "security.bearer", not bearer
+    elif security is not None:
+        return _validation_error([("security", "this operation takes no security argument")])
+    return core.api_key_source, "api_key", True
+
+
+def _retry_policy(core: OpenRouterCore, operation: Operation, opts: RequestOptions) -> RetryPolicy:
+    chosen = opts.retries if opts.retries is not NOT_GIVEN else core.retry_config
+    if chosen is NOT_GIVEN:
+        # Calls with side effects are never retried unless the caller asks for it.
+        config = DEFAULT_IDEMPOTENT_RETRIES if operation.idempotent else NO_RETRIES
+    else:
+        config = NO_RETRIES if chosen is None else chosen
+    codes = DEFAULT_RETRY_CODE_SET if opts.retry_codes is NOT_GIVEN else opts.retry_codes
+    assert isinstance(config, RetryConfig)  # noqa: S101 - RequestOptions and the core checked it
+    return RetryPolicy(config, codes, operation.idempotent)  # type: ignore[arg-type]
+
+
+def _success(operation: Operation, wire: dict[str, Any]) -> dict[int, tuple[str, Any]]:
+    stream = operation.stream
+    if stream is not None and wire.get(stream[0]) is True:
+        return {status: ("sse", stream) for status in operation.responses}
+    return dict(operation.responses)
+
+
+def prepare(
+    core: OpenRouterCore, operation: Operation, request: object, options: object, security: object
+) -> Plan | Err[errors.SDKValidationError]:
+    """Check and encode one call. Sends nothing."""
+    if options is not None and not isinstance(options, RequestOptions):
+        return _validation_error([("options", f"expected RequestOptions, got {type(options).__name__}")])
+    opts = options or NO_OPTIONS
+    wire = _wire(operation, request)
+    if isinstance(wire, Err):
+        return wire
+    success = _success(operation, wire)
+    base_url = core.server_url if opts.server_url is NOT_GIVEN else opts.server_url
+    url = _url(base_url, operation, wire)
+    if isinstance(url, Err):
+        return url
+    encodings = {encoding for encoding, _ in success.values()}
+    headers = _headers(core, operation, wire, _ACCEPT[min(encodings)] if len(encodings) == 1 else "application/json")
+    if isinstance(headers, Err):
+        return headers
+    content = _body(operation, wire, opts)
+    if isinstance(content, Err):
+        return content
+    if isinstance(content, bytes):
+        headers["content-type"] = "application/json"
+    keys = _security(core, operation, security)
+    if isinstance(keys, Err):
+        return keys
+    key_source, key_field, env_fallback = keys
+    key_is_header = False
+    if opts.headers is not NOT_GIVEN:
+        extra_headers = dict(opts.headers)
+        authorization = extra_headers.pop("authorization", None)
+        if authorization is not None:  # the caller's own credentials for this call: sent verbatim
+            key_source, key_field, env_fallback, key_is_header = authorization, "options.headers['authorization']", False, True
+        headers.update(extra_headers)
+    headers["user-agent"] = core.user_agent
+    return Plan(
+        operation=operation,
+        method=operation.method,
+        url=url,
+        base_url=base_url,
+        headers=headers,
+        content=content,
+        key_source=key_source,
+        key_field=key_field,
+        env_fallback=env_fallback,
+        key_is_header=key_is_header,
+        needs_key=operation.security != "none" or key_is_header,
+        timeout_s=_timeout_s(core, opts),
+        retry=_retry_policy(core, operation, opts),
+        limit=core.max_response_bytes if opts.max_response_bytes is NOT_GIVEN else opts.max_response_bytes,
+        max_redirects=_max_redirects(operation, opts),
+        extensions=None if opts.extensions is NOT_GIVEN else dict(opts.extensions),
+        open_statuses=frozenset(status for status, (encoding, _) in success.items() if encoding in ("sse", "binary")),
+        success=success,
+    )
+
+
+def _timeout_s(core: OpenRouterCore, opts: RequestOptions) -> float | None | Any:
+    """Per call > the core's ``timeout_ms`` > (resolved by the client handle) the client's own > 60 s."""
+    chosen = opts.timeout_ms if opts.timeout_ms is not NOT_GIVEN else core.timeout_ms
+    if chosen is NOT_GIVEN or chosen is None:
+        return chosen
+    return chosen / 1000.0
+
+
+def _max_redirects(operation: Operation, opts: RequestOptions) -> int:
+    if opts.follow_redirects is NOT_GIVEN or not opts.follow_redirects:
+        return 0
+    # A request with side effects follows one redirect at most: a loop must not re-send it.
+    return 20 if operation.idempotent else 1

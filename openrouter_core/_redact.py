@@ -1,0 +1,72 @@
+"""The one home of secrets handling: which headers are sensitive, and how text is redacted.
+
+A secret is replaced wherever it appears as a whole token. Long secrets (real keys) are replaced
+anywhere; short ones only where they stand alone, so that a one-letter key cannot turn
+``User not found.`` into ``Us[REDACTED]r not found.``. Escaped forms (``repr``, JSON) are covered
+too, because transport libraries quote odd header values in their error messages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+
+__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Secrets", "redact", "redacted_headers"]
+
+REDACTED = "[REDACTED]"
+
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+
+# A key this long is random enough that any occurrence of it is the key, not a word.
+_ANYWHERE_LENGTH = 12
+_TOKEN_CHARS = r"[A-Za-z0-9_\-.~+/=]"
+
+
+def _variants(secret: str) -> set[str]:
+    """The secret as it may appear in text: itself, and its ``repr``/JSON escaped forms."""
+    forms = {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1]}
+    forms.add(repr(secret.encode("utf-8", "backslashreplace"))[2:-1])
+    return {form for form in forms if form}
+
+
+class Secrets:
+    """A set of secrets compiled into one pattern, built once per call."""
+
+    __slots__ = ("_pattern",)
+
+    def __init__(self, secrets: Iterable[str | None]) -> None:
+        alternatives: list[str] = []
+        for secret in secrets:
+            if not secret or not secret.strip():
+                continue
+            for form in sorted(_variants(secret), key=len, reverse=True):
+                escaped = re.escape(form)
+                if len(form) >= _ANYWHERE_LENGTH:
+                    alternatives.append(escaped)
+                else:
+                    alternatives.append(f"(?<!{_TOKEN_CHARS}){escaped}(?!{_TOKEN_CHARS})")
+        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def redact(self, text: str) -> str:
+        """``text`` with every occurrence of a secret replaced by ``[REDACTED]``."""
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub(REDACTED, text)
+
+
+NO_SECRETS = Secrets(())
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` with each of ``secrets`` replaced (a convenience over ``Secrets``)."""
+    return Secrets(secrets).redact(text)
+
+
+def redacted_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]], secrets: Secrets = NO_SECRETS) -> dict[str, str]:
+    """A copy of ``headers`` with sensitive values replaced and secrets redacted from the others."""
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else secrets.redact(value) for name, value in items}

@@ -1,0 +1,1 @@
+"""Issue 9: every promise holds against hostile servers, callers and concurrency."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import sys
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError
+    from openrouter_funcs.models.ops.credits_create_coinbase_charge import CreateCoinbaseChargeRequestDict
 
 __all__ = ["main"]
 
@@ -55,6 +57,16 @@ def _number(text: str) -> float:
     return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535; 0 picks a free one)")
+    return port
+
+
 def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
     # Added to the main parser and to each subcommand, so the flags work before or after the
     # command; SUPPRESS in subcommands keeps them from resetting a value given before it.
@@ -71,6 +83,12 @@ def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool)
     )
     group.add_argument("--timeout-ms", metavar="MS", type=float, default=default, help="per-attempt timeout")
     group.add_argument(
+        "--retries",
+        choices=("default", "none"),
+        default=default,
+        help="'default': retry for up to 8 s (one stderr line per retry); 'none': one attempt only",
+    )
+    group.add_argument(
         "--debug",
         action="store_true",
         default=argparse.SUPPRESS if in_subcommand else False,
@@ -83,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="OpenRouter from the command line. New here? Run `openrouter demo` (no key needed).",
     )
+    from openrouter_core import __version__
+
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _add_global_options(parser, in_subcommand=False)
     commands = parser.add_subparsers(title="commands", dest="command_name", required=True, metavar="COMMAND")
 
@@ -104,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     charge.add_argument("--json", action="store_true", help="print the API's data as JSON")
 
     fake = command("fake-server", _run_fake_server, "run a fake OpenRouter on 127.0.0.1 until Ctrl-C")
-    fake.add_argument("--port", type=int, default=0, help="TCP port (default: a free one, printed at start)")
+    fake.add_argument("--port", type=_port, default=0, help="TCP port (default: a free one, printed at start)")
     fake.add_argument(
         "--accept-key", action="append", metavar="KEY", help="accept only this key (repeatable; default: any key)"
     )
@@ -126,8 +147,13 @@ def _core(args: argparse.Namespace) -> OpenRouterCore:
     from openrouter_core import OpenRouterCore
 
     options: dict[str, Any] = {"debug": True} if args.debug else {}
+    if args.debug:
+        _log_debug_to_stderr()
+    else:
+        _show_retries()
     if args.timeout_ms is not None:
         options["timeout_ms"] = args.timeout_ms
+    options["retry_config"] = _retry_config(getattr(args, "retries", None))
     try:
         return OpenRouterCore(key, server_url=args.server_url, **options)
     except ValueError as exc:  # an invalid URL, timeout or environment variable; the message names it
@@ -136,6 +162,41 @@ def _core(args: argparse.Namespace) -> OpenRouterCore:
             if message.startswith(option + ":"):
                 message = "--" + option.replace("_", "-") + message[len(option) :]
         raise _UsageError(message) from None
+
+
+def _retry_config(choice: str | None) -> Any:
+    """The CLI's retries: a person is waiting, so a dead server is reported within 10 s, not 30."""
+    if choice == "none":
+        return None
+    from openrouter_core import BackoffStrategy, RetryConfig
+
+    budget = BackoffStrategy(initial_interval=500, max_interval=2_000, exponent=2, max_elapsed_time=8_000)
+    return RetryConfig(backoff=budget, max_attempts=5)
+
+
+class _RetryLines(logging.Handler):
+    """Prints the SDK's retry notices as they happen: ``openrouter: retrying in 1.0 s, attempt 2 of 5: ...``."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if hasattr(record, "openrouter_retry"):
+            _err(record.getMessage())
+
+
+def _log_debug_to_stderr() -> None:
+    # --debug: everything the debug core logs (redacted) goes to stderr, retry notices included.
+    logger = logging.getLogger("openrouter.debug")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+def _show_retries() -> None:
+    logger = logging.getLogger("openrouter")
+    if not any(isinstance(handler, _RetryLines) for handler in logger.handlers):
+        logger.addHandler(_RetryLines(logging.INFO))
+    if logger.level == logging.NOTSET or logger.level > logging.INFO:
+        logger.setLevel(logging.INFO)
 
 
 def _failed(error: OpenRouterSDKError) -> int:
@@ -182,7 +243,7 @@ def _run_coinbase_charge(args: argparse.Namespace) -> int:
 
     from openrouter_funcs.credits_create_coinbase_charge import credits_create_coinbase_charge
 
-    request = {"amount": args.amount, "sender": args.sender, "chain_id": args.chain_id}
+    request: CreateCoinbaseChargeRequestDict = {"amount": args.amount, "sender": args.sender, "chain_id": args.chain_id}
     with _core(args) as core, warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # said once below, in words
         result = credits_create_coinbase_charge(core, None, request)
@@ -240,9 +301,13 @@ def _run_fake_server(args: argparse.Namespace) -> int:
     except OSError as exc:
         _err(f"error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}")
         return EXIT_API_ERROR
-    # SIGTERM (a service manager, `kill`) stops it as cleanly as Ctrl-C does.
+    # Ctrl-C and SIGTERM (a service manager, `kill`) stop it cleanly. Both handlers are set here
+    # rather than inherited: a shell that runs jobs in the background starts them with SIGINT
+    # ignored, and the server must still stop on it.
     in_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
+    previous = {}
+    if in_main_thread:
+        previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         print(f"Fake OpenRouter listening on {fake.url}", flush=True)
         print(f"Try: OPENROUTER_API_KEY=anything {PROG} --server-url {fake.url} credits", flush=True)
@@ -253,8 +318,8 @@ def _run_fake_server(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        if in_main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         fake.close()
     print("Stopped.", flush=True)
     return EXIT_OK
@@ -307,8 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader went away (`openrouter demo | head`): stop quietly, and keep Python from
-        # complaining about the unflushable stdout at exit.
+        # The reader went away (`openrouter demo | head`): not an error of ours or of the API.
+        # Stop quietly, and keep Python from complaining about the unflushable stdout at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_API_ERROR
+        return EXIT_OK

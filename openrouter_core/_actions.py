@@ -115,8 +115,6 @@ class AsyncCallableInSyncCall(TypeError):
     """Raised by the sync driver when a hook or key callable returns an awaitable."""
 
 
-
-
 class ReadBody:
     """Read an open response's body whole (bounded), then close it."""
 

@@ -90,7 +90,7 @@ class ClientHandle:
         self._defaults = {name.lower(): value for name, value in client.headers.items()} if owned else None
         self.client_timeout_s = None if owned else _client_bound_s(client.timeout)
 
-    def timeout_s(self, chosen: float | None | NotGiven) -> float | None:
+    def timeout_s(self, chosen: float | NotGiven | None) -> float | None:
         """The attempt's timeout: the SDK's when it has one, else the injected client's own, else none."""
         if isinstance(chosen, float):
             return chosen
@@ -100,7 +100,9 @@ class ClientHandle:
 
     def build(self, plan: Plan, headers: dict[str, str], timeout_s: float | None) -> httpx.Request:
         """The ``httpx.Request`` for one attempt."""
-        content = plan.content.stream() if hasattr(plan.content, "stream") else plan.content
+        content = plan.content
+        if hasattr(content, "boundary"):  # a streamed multipart body: one fresh pass per attempt
+            content = content.__aiter__() if isinstance(self.client, httpx.AsyncClient) else iter(content)
         if self._defaults is None:
             own_timeout = timeout_s == self.client_timeout_s and not isinstance(plan.timeout_s, float)
             timeout: Any = httpx.USE_CLIENT_DEFAULT if own_timeout else timeout_s
@@ -110,7 +112,11 @@ class ClientHandle:
         limits = {"connect": timeout_s, "read": timeout_s, "write": timeout_s, "pool": timeout_s}
         extensions = {"timeout": limits, **plan.extensions} if plan.extensions else {"timeout": limits}
         return httpx.Request(
-            plan.method, _parsed_url(plan.url), headers={**self._defaults, **headers}, content=content, extensions=extensions
+            plan.method,
+            _parsed_url(plan.url),
+            headers={**self._defaults, **headers},
+            content=content,
+            extensions=extensions,
         )
 
 
@@ -171,7 +177,11 @@ class OpenRouterCore:
         check("client", config.instance_of(httpx.Client, "an httpx.Client (async_client takes an AsyncClient)"), client)
         check("async_client", config.instance_of(httpx.AsyncClient, "an httpx.AsyncClient"), async_client)
         if retry_config is not NOT_GIVEN:
-            check("retry_config", config.instance_of(RetryConfig, "a RetryConfig, or None to disable retries"), retry_config)
+            check(
+                "retry_config",
+                config.instance_of(RetryConfig, "a RetryConfig, or None to disable retries"),
+                retry_config,
+            )
         check("hooks", config.instance_of(Hooks, "a Hooks object: Hooks(before_request=[...], ...)"), hooks)
         check("clock", config.instance_of(Clock, "a Clock"), clock)
         self._api_key = api_key
@@ -216,7 +226,13 @@ class OpenRouterCore:
         given: list[tuple[str, str, Callable[[object], Any], object, str]] = [
             ("http_referer", "http-referer", config.header_value, http_referer, "OPENROUTER_HTTP_REFERER"),
             ("app_title", "x-openrouter-title", config.header_value, app_title, "OPENROUTER_APP_TITLE"),
-            ("app_categories", "x-openrouter-categories", config.categories, app_categories, "OPENROUTER_APP_CATEGORIES"),
+            (
+                "app_categories",
+                "x-openrouter-categories",
+                config.categories,
+                app_categories,
+                "OPENROUTER_APP_CATEGORIES",
+            ),
         ]
         headers: dict[str, str] = {}
         for option, header, checker, value, env in given:
@@ -309,7 +325,9 @@ class OpenRouterCore:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     async def __aenter__(self) -> Self:

@@ -20,7 +20,6 @@ from openrouter_core._actions import (
     AttemptDeadlineExceeded,
     ReadBody,
     ResolveKey,
-    RunHook,
     Send,
     SendFailure,
     Sent,
@@ -29,7 +28,7 @@ from openrouter_core._actions import (
 )
 from openrouter_core._decoding import BodyDecoder, BodyTooLarge, UndecodableBody
 from openrouter_core._errors import classify
-from openrouter_core._network import deadline_scope
+from openrouter_core._network import bound_timeouts, deadline_scope
 
 if TYPE_CHECKING:
     from openrouter_core._core import Clock
@@ -60,15 +59,15 @@ class BodyReader:
         if self._raw > self._limit:
             raise BodyTooLarge
         self._parts.append(self._decoder.feed(chunk))
-        if self._deadline is not None and time.monotonic() > self._deadline:
-            # Late but complete is kept: only a body that is still arriving is cut off.
-            if self._expected is None or self._raw < self._expected:
-                raise AttemptDeadlineExceeded("the response body was still arriving at the timeout")
+        # Late but complete is kept: only a body that is still arriving is cut off.
+        still_arriving = self._expected is None or self._raw < self._expected
+        if self._deadline is not None and still_arriving and time.monotonic() > self._deadline:
+            raise AttemptDeadlineExceeded("the response body was still arriving at the timeout")
 
     def finish(self) -> bytes:
         self._parts.append(self._decoder.flush())
         body = b"".join(self._parts)
-        self._response._content = body  # what httpx's own read() stores: .content and .json() work  # noqa: SLF001
+        self._response._content = body  # what httpx's own read() stores: .content and .json() work
         return body
 
 
@@ -110,6 +109,8 @@ def _send_sync(client: httpx.Client, send: Send) -> Sent:
     deadline = _deadline(send.timeout_s)
     response: httpx.Response | None = None
     handed_over = False
+    if deadline is not None:
+        bound_timeouts(send.request, deadline)
     try:
         with deadline_scope(send.timeout_s):
             response = client.send(send.request, stream=True, follow_redirects=False)
@@ -218,6 +219,8 @@ def run_sync(flow: Flow, client: httpx.Client, clock: Clock) -> Ok[Any] | Err[An
 async def _send_async_now(client: httpx.AsyncClient, send: Send, deadline: float | None) -> Sent:
     response: httpx.Response | None = None
     handed_over = False
+    if deadline is not None:
+        bound_timeouts(send.request, deadline)
     try:
         with deadline_scope(send.timeout_s):
             response = await client.send(send.request, stream=True, follow_redirects=False)

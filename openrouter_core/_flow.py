@@ -51,7 +51,7 @@ def _missing_key(plan: Plan) -> errors.MissingCredentialsError:
     return errors.MissingCredentialsError(plan.key_field, f"no API key was given; {how}")
 
 
-def _resolve_key(plan: Plan) -> Generator[Any, Any, str | None | Err[errors.OpenRouterSDKError]]:
+def _resolve_key(plan: Plan) -> Generator[Any, Any, str | Err[errors.OpenRouterSDKError] | None]:
     source = plan.key_source
     key: object = source
     if callable(source):
@@ -90,11 +90,14 @@ def _hook_name(hook: object) -> str:
     return getattr(hook, "__qualname__", None) or type(hook).__qualname__
 
 
-def _hook_failed(kind: str, hook: object, problem: str, request: httpx.Request, attempt: int, secrets: Secrets) -> Err[Any]:
+def _hook_failed(
+    kind: str, hook: object, problem: str, request: httpx.Request | None, attempt: int, secrets: Secrets
+) -> Err[Any]:
+    stored = _stored(request) if request is not None else None
     error = errors.UnexpectedClientError(
-        f"{kind} hook {_hook_name(hook)} {secrets.redact(errors.one_line(problem))}", request=request
+        f"{kind} hook {_hook_name(hook)} {secrets.redact(errors.one_line(problem))}", request=stored
     )
-    return Err(error, HTTPExchange(request, None, attempt))
+    return Err(error, HTTPExchange(stored, None, attempt))
 
 
 def _run_hook(
@@ -109,7 +112,9 @@ def _run_hook(
         return failed
     if not isinstance(value, allowed):
         expected = " or ".join("None" if t is type(None) else t.__module__ + "." + t.__qualname__ for t in allowed)
-        return _hook_failed(kind, hook, f"returned {type(value).__name__}, expected {expected}", request, attempt, secrets)
+        return _hook_failed(
+            kind, hook, f"returned {type(value).__name__}, expected {expected}", request, attempt, secrets
+        )
     return value
 
 
@@ -123,7 +128,9 @@ def _before_hooks(
     return request
 
 
-def _after_hooks(core: OpenRouterCore, ctx: Any, sent: Sent, attempt: int, secrets: Secrets) -> Generator[Any, Any, Sent | Err[Any]]:
+def _after_hooks(
+    core: OpenRouterCore, ctx: Any, sent: Sent, attempt: int, secrets: Secrets
+) -> Generator[Any, Any, Sent | Err[Any]]:
     response, failure = sent.response, sent.failure
     if response is not None and failure is None and response.status_code < 400:
         for hook in core.hooks.after_success:
@@ -134,10 +141,10 @@ def _after_hooks(core: OpenRouterCore, ctx: Any, sent: Sent, attempt: int, secre
                 response = replaced
                 sent = Sent(response, response.content, None)
         return sent
-    for hook in core.hooks.after_error:
+    for on_error in core.hooks.after_error:
         error = None if failure is None else failure.exception
         allowed = (httpx.Response, type(None))
-        replaced = yield from _run_hook("after_error", hook, (ctx, response, error), allowed, attempt, secrets)
+        replaced = yield from _run_hook("after_error", on_error, (ctx, response, error), allowed, attempt, secrets)
         if isinstance(replaced, Err):
             return replaced
         if replaced is not None:
@@ -205,9 +212,10 @@ def _attempt(
         from openrouter_core._hooks import HookContext
 
         ctx = HookContext(plan.operation.id, plan.base_url, attempt, plan.retry.config)
-        request = yield from _before_hooks(core, ctx, request, attempt, secrets)
-        if isinstance(request, Err):
-            return request
+        hooked = yield from _before_hooks(core, ctx, request, attempt, secrets)
+        if isinstance(hooked, Err):
+            return hooked
+        request = hooked
     sent = yield Send(
         request,
         timeout_s=timeout_s,
@@ -224,31 +232,46 @@ def _attempt(
     return _keep_redacted(request, sent), sent, timeout_s
 
 
-def _log(core: OpenRouterCore, request: httpx.Request, sent: Sent, elapsed_ms: float, attempt: int, secrets: Secrets) -> None:
+def _log(
+    core: OpenRouterCore, request: httpx.Request, sent: Sent, elapsed_ms: float, attempt: int, secrets: Secrets
+) -> None:
     response = sent.response
     outcome = str(response.status_code) if response is not None else ""
     if sent.failure is not None:
         outcome = f"{outcome} {_describe(sent.failure.exception)}".strip()
-    log_attempt(request, outcome, elapsed_ms, attempt, debug=core.debug, secrets=secrets, response=response, body=sent.body)
+    log_attempt(
+        request, outcome, elapsed_ms, attempt, debug=core.debug, secrets=secrets, response=response, body=sent.body
+    )
 
 
 def _retry_wait(core: OpenRouterCore, plan: Plan, sent: Sent, attempt: int, budget_end: float | None) -> float | None:
     """Seconds to wait before the next attempt, or ``None`` to stop here."""
     if budget_end is None or core.closed:
         return None
+    body = plan.content
+    if getattr(body, "consumed", False) and not body.replayable:
+        return None  # a streamed upload from a file that cannot be rewound cannot be sent again
     response, failure = sent.response, sent.failure
     status = response.status_code if response is not None and failure is None else None
     if not plan.retry.retryable(status, failure):
         return None
     clock = core.clock
-    server_wait = retry_after_ms(response.headers, clock.time()) if status is not None and response is not None else None
+    server_wait = (
+        retry_after_ms(response.headers, clock.time()) if status is not None and response is not None else None
+    )
     remaining_ms = (budget_end - clock.monotonic()) * 1000.0
     wait_ms = plan.retry.wait_ms(attempt, server_wait, clock.random(), remaining_ms)
     return None if wait_ms is None else wait_ms / 1000.0
 
 
 def _outcome(
-    core: OpenRouterCore, plan: Plan, request: httpx.Request, sent: Sent, attempt: int, timeout_s: float | None, secrets: Secrets
+    core: OpenRouterCore,
+    plan: Plan,
+    request: httpx.Request,
+    sent: Sent,
+    attempt: int,
+    timeout_s: float | None,
+    secrets: Secrets,
 ) -> Flow:
     response = sent.response
     final_request = request  # the last one sent (after redirects), its Authorization redacted
@@ -263,7 +286,9 @@ def _outcome(
     if result is NEEDS_BODY:  # an open response that is not what the operation streams: read it
         read = yield ReadBody(response, plan.limit, timeout_s)
         if read.failure is not None:
-            failed = failure_error(read.failure, final_request, response, timeout_s, secrets, plan.limit, closed=core.closed)
+            failed = failure_error(
+                read.failure, final_request, response, timeout_s, secrets, plan.limit, closed=core.closed
+            )
             return Err(failed, exchange)
         result = match(plan, final_request, response, read.body, exchange, secrets)
     return result  # type: ignore[return-value]

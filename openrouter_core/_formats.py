@@ -1,7 +1,8 @@
 """String formats and patterns the OpenAPI document declares, checked on requests.
 
 Patterns are ECMA-262 regular expressions; the document's use only syntax that means the same in
-Python's ``re`` with ``re.ASCII`` (``\\d`` and ``\\w`` are ASCII-only in JavaScript).
+Python's ``re`` with ``re.ASCII`` (digit and word classes are ASCII-only in JavaScript), except
+``$``, translated here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ __all__ = ["compiled", "format_problem"]
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # RFC 3339 date-time (the profile of ISO 8601 that OpenAPI means by "date-time").
 _DATE_TIME = re.compile(
-    r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)",
+    r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"  # date
+    r"[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?"  # time
+    r"([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)",  # offset
     re.ASCII,
 )
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+", re.ASCII)

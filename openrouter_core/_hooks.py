@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
@@ -47,7 +47,7 @@ Return ``None`` to keep the outcome, or a response to use instead.
 """
 
 
-def _callables(instance: Hooks, attribute: attrs.Attribute[Sequence[object]], value: object) -> None:
+def _callables(instance: Any, attribute: Any, value: Any) -> None:
     name = attribute.name
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise TypeError(f"{name}: expected a list of callables, got {type(value).__name__}")

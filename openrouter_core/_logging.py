@@ -40,7 +40,7 @@ def _body_text(body: bytes, secrets: Secrets) -> str:
 def _request_body(request: httpx.Request) -> bytes:
     try:
         return request.content
-    except Exception:  # noqa: BLE001 - a streamed upload has no content to show
+    except Exception:
         return b""
 
 

@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
-import httpcore
 import httpx
 
 __all__ = ["StreamRegistry", "deadline_scope", "make_async_client", "make_sync_client"]
@@ -45,14 +44,45 @@ def deadline_scope(seconds: float | None) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
-def _clamp(timeout: float | None, expired: type[Exception]) -> float | None:
+# The wrappers implement httpcore's network backend and stream interfaces by their methods; they
+# do not subclass them, so that importing the SDK does not import httpcore (httpx loads it lazily).
+
+
+def _clamp(timeout: float | None, expired: str) -> float | None:
     deadline = _DEADLINE.get()
     if deadline is None:
         return timeout
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise expired("the attempt used up its timeout")
+        import httpcore  # loaded by then: httpx imports it with its first transport
+
+        raise getattr(httpcore, expired)("the attempt used up its timeout")
     return remaining if timeout is None or timeout > remaining else timeout
+
+
+class RemainingTimeouts(dict[str, float | None]):
+    """httpx's per-request timeouts, each read as "at most what is left of the attempt".
+
+    httpcore reads a request's timeouts with ``.get()`` as each phase starts (waiting for a pooled
+    connection, connecting, sending, receiving), so a pool wait is charged against the rest of the
+    attempt even with a client the SDK did not create. Indexing still shows the configured values.
+    """
+
+    def __init__(self, timeouts: dict[str, float | None], deadline: float) -> None:
+        super().__init__(timeouts)
+        self._deadline = deadline
+
+    def get(self, key: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        value = super().get(key, default)
+        remaining = max(self._deadline - time.monotonic(), 0.001)
+        return remaining if value is None or value > remaining else value
+
+
+def bound_timeouts(request: httpx.Request, deadline: float) -> None:
+    """Make ``request``'s httpx timeouts shrink to what is left before ``deadline``."""
+    timeouts = request.extensions.get("timeout")
+    if isinstance(timeouts, dict) and not isinstance(timeouts, RemainingTimeouts):
+        request.extensions["timeout"] = RemainingTimeouts(timeouts, deadline)
 
 
 class StreamRegistry:
@@ -83,17 +113,18 @@ class StreamRegistry:
                     sock.shutdown(socket.SHUT_RDWR)
 
 
-class _SyncStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream, registry: StreamRegistry) -> None:
+class _SyncStream:
+    def __init__(self, inner: Any, registry: StreamRegistry) -> None:
         self._inner = inner
         self._registry = registry
         registry.add(self)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+        data: bytes = self._inner.read(max_bytes, _clamp(timeout, "ReadTimeout"))
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+        self._inner.write(buffer, _clamp(timeout, "WriteTimeout"))
 
     def close(self) -> None:
         self._registry.discard(self)
@@ -101,15 +132,15 @@ class _SyncStream(httpcore.NetworkStream):
 
     def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
         self._registry.discard(self)
-        upgraded = self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))
+        upgraded = self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout, "ConnectTimeout"))
         return _SyncStream(upgraded, self._registry)
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
 
 
-class _SyncBackend(httpcore.NetworkBackend):
-    def __init__(self, inner: httpcore.NetworkBackend, registry: StreamRegistry) -> None:
+class _SyncBackend:
+    def __init__(self, inner: Any, registry: StreamRegistry) -> None:
         self._inner = inner
         self._registry = registry
 
@@ -120,40 +151,41 @@ class _SyncBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+    ) -> Any:
+        clamped = _clamp(timeout, "ConnectTimeout")
         stream = self._inner.connect_tcp(host, port, clamped, local_address, socket_options)
         return _SyncStream(stream, self._registry)
 
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_unix_socket(path, _clamp(timeout, httpcore.ConnectTimeout), socket_options)
+    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:
+        stream = self._inner.connect_unix_socket(path, _clamp(timeout, "ConnectTimeout"), socket_options)
         return _SyncStream(stream, self._registry)
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
 
 
-class _AsyncStream(httpcore.AsyncNetworkStream):
-    def __init__(self, inner: httpcore.AsyncNetworkStream, registry: StreamRegistry) -> None:
+class _AsyncStream:
+    def __init__(self, inner: Any, registry: StreamRegistry) -> None:
         self._inner = inner
         self._registry = registry
         registry.add(self)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+        data: bytes = await self._inner.read(max_bytes, _clamp(timeout, "ReadTimeout"))
+        return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+        await self._inner.write(buffer, _clamp(timeout, "WriteTimeout"))
 
     async def aclose(self) -> None:
         self._registry.discard(self)
         await self._inner.aclose()
 
-    async def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+    async def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> Any:
         self._registry.discard(self)
-        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        clamped = _clamp(timeout, "ConnectTimeout")
         upgraded = await self._inner.start_tls(ssl_context, server_hostname, clamped)
         return _AsyncStream(upgraded, self._registry)
 
@@ -161,8 +193,8 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         return self._inner.get_extra_info(info)
 
 
-class _AsyncBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, inner: httpcore.AsyncNetworkBackend, registry: StreamRegistry) -> None:
+class _AsyncBackend:
+    def __init__(self, inner: Any, registry: StreamRegistry) -> None:
         self._inner = inner
         self._registry = registry
 
@@ -173,15 +205,13 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Any = None,
-    ) -> httpcore.AsyncNetworkStream:
-        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+    ) -> Any:
+        clamped = _clamp(timeout, "ConnectTimeout")
         stream = await self._inner.connect_tcp(host, port, clamped, local_address, socket_options)
         return _AsyncStream(stream, self._registry)
 
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.AsyncNetworkStream:
-        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:
+        clamped = _clamp(timeout, "ConnectTimeout")
         stream = await self._inner.connect_unix_socket(path, clamped, socket_options)
         return _AsyncStream(stream, self._registry)
 
@@ -198,7 +228,7 @@ def _pools(client: httpx.Client | httpx.AsyncClient) -> Iterator[Any]:
     # httpx builds its httpcore pools itself and offers no network-backend option, so the
     # backend is swapped on the pools it built (the default transport and any proxy mounts).
     # tests/unit/test_network.py checks that this still takes effect with the installed httpx.
-    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001
+    transports = [client._transport, *client._mounts.values()]
     for transport in transports:
         pool = getattr(transport, "_pool", None)
         if pool is not None and hasattr(pool, "_network_backend"):
@@ -207,21 +237,22 @@ def _pools(client: httpx.Client | httpx.AsyncClient) -> Iterator[Any]:
 
 def make_sync_client(registry: StreamRegistry) -> httpx.Client:
     """An ``httpx.Client`` whose I/O honours attempt deadlines and can be shut down from any thread."""
-    client = httpx.Client(cookies=_cookieless_jar(), follow_redirects=False, timeout=None)
+    # No client-wide timeout: every request the SDK builds carries its own (an attempt's).
+    client = httpx.Client(cookies=_cookieless_jar(), follow_redirects=False, timeout=None)  # noqa: S113
     for pool in _pools(client):
-        pool._network_backend = _SyncBackend(pool._network_backend, registry)  # noqa: SLF001
+        pool._network_backend = _SyncBackend(pool._network_backend, registry)
     return client
 
 
 def make_async_client(registry: StreamRegistry) -> httpx.AsyncClient:
     """The async twin of ``make_sync_client``."""
-    client = httpx.AsyncClient(cookies=_cookieless_jar(), follow_redirects=False, timeout=None)
+    client = httpx.AsyncClient(cookies=_cookieless_jar(), follow_redirects=False, timeout=None)  # noqa: S113
     for pool in _pools(client):
-        pool._network_backend = _AsyncBackend(pool._network_backend, registry)  # noqa: SLF001
+        pool._network_backend = _AsyncBackend(pool._network_backend, registry)
     return client
 
 
 def deadlines_installed(client: httpx.Client | httpx.AsyncClient) -> bool:
     """Whether ``client``'s default transport uses the deadline backend (for tests and diagnostics)."""
-    pool = getattr(client._transport, "_pool", None)  # noqa: SLF001
+    pool = getattr(client._transport, "_pool", None)
     return isinstance(getattr(pool, "_network_backend", None), (_SyncBackend, _AsyncBackend))

@@ -79,7 +79,7 @@ class Operation:
 
     def __init__(
         self,
-        id: str,  # noqa: A002 - the operationId, named as in the document
+        id: str,
         method: str,
         path: str,
         *,
@@ -142,7 +142,9 @@ def _check_core(core: object) -> Err[OpenRouterSDKError] | None:
     from openrouter_core._errors import SDKValidationError
     from openrouter_core._result import Err
 
-    return Err(SDKValidationError("core", f"expected an OpenRouterCore or OpenRouter client, got {type(core).__name__}"))
+    return Err(
+        SDKValidationError("core", f"expected an OpenRouterCore or OpenRouter client, got {type(core).__name__}")
+    )
 
 
 _OWN_PACKAGES = ("openrouter_core", "openrouter_funcs", "openrouter")
@@ -169,7 +171,7 @@ def warn_deprecated(message: str) -> None:
         warnings.warn(message, DeprecationWarning, skip_file_prefixes=_package_dirs())  # type: ignore[call-arg]
         return
     # Before 3.12: count the SDK's own frames by module name (not file path) to find the caller.
-    level, frame = 2, sys._getframe(1)  # noqa: SLF001
+    level, frame = 2, sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _OWN_PACKAGES:
         level, frame = level + 1, frame.f_back  # type: ignore[assignment]
     warnings.warn(message, DeprecationWarning, stacklevel=level)
@@ -183,7 +185,7 @@ def call(
     *,
     security: object = None,
 ) -> Ok[Any] | Err[OpenRouterSDKError]:
-    """Run ``operation`` with blocking I/O and return its ``Result``. Never raises for API, transport or input failures."""
+    """Run ``operation`` with blocking I/O: its ``Result``, never an exception for API, transport or input failures."""
     if operation.deprecated:
         warn_deprecated(operation.deprecated)
     failed = _check_core(core)
@@ -197,7 +199,7 @@ def call(
     plan = prepare(core, operation, request, options, security)
     if isinstance(plan, Err):
         return plan
-    handle = core._sync()  # noqa: SLF001 - the flow's private door into the core
+    handle = core._sync()
     return run_sync(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
 
 
@@ -223,14 +225,14 @@ async def call_async(
     plan = prepare(core, operation, request, options, security)
     if isinstance(plan, Err):
         return plan
-    handle = core._async()  # noqa: SLF001
+    handle = core._async()
     return await run_async(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
 
 
 def lazy_exports(operation: Operation) -> Callable[[str], object]:
     """A module ``__getattr__`` re-exporting models by name, imported on first access."""
 
-    def __getattr__(name: str) -> object:
+    def module_getattr(name: str) -> object:
         from openrouter_core._serde import model_named
 
         found = model_named(name)
@@ -238,4 +240,4 @@ def lazy_exports(operation: Operation) -> Callable[[str], object]:
             raise AttributeError(name)
         return found
 
-    return __getattr__
+    return module_getattr

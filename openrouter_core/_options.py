@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import attrs
 
 from openrouter_core import _config as config
-from openrouter_core._redact import SENSITIVE_HEADERS, REDACTED
+from openrouter_core._redact import REDACTED, SENSITIVE_HEADERS
 
 if TYPE_CHECKING:
     from openrouter_core._retries import RetryConfig
@@ -35,7 +35,9 @@ NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 def _redacted_headers_repr(headers: object) -> str:
     if not isinstance(headers, Mapping):
         return repr(headers)
-    return repr({name: REDACTED if str(name).lower() in SENSITIVE_HEADERS else value for name, value in headers.items()})
+    return repr(
+        {name: REDACTED if str(name).lower() in SENSITIVE_HEADERS else value for name, value in headers.items()}
+    )
 
 
 def _retries(value: object) -> object:

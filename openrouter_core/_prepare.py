@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan", "prepare"]
 
-APP_HEADERS = (("http_referer", "http-referer"), ("app_title", "x-openrouter-title"), ("app_categories", "x-openrouter-categories"))
+APP_HEADERS = (
+    ("http_referer", "http-referer"),
+    ("app_title", "x-openrouter-title"),
+    ("app_categories", "x-openrouter-categories"),
+)
 _ACCEPT = {"json": "application/json", "sse": "text/event-stream", "text": "*/*", "binary": "*/*", "empty": "*/*"}
 MODELS_PACKAGE = "openrouter_funcs.models"
 
@@ -99,23 +103,31 @@ def model_class(reference: object) -> Any:
 _ABSOLUTE_ROOTS = frozenset({"openrouter_funcs", "openrouter_core", "openrouter", "tests"})
 
 
+class Rejected(Exception):
+    """Raised inside preparation when caller input is invalid; ``prepare`` turns it into one ``Err``."""
+
+    def __init__(self, failures: list[tuple[str, str]]) -> None:
+        super().__init__(failures)
+        self.failures = failures
+
+
 def _validation_error(failures: list[tuple[str, str]]) -> Err[errors.SDKValidationError]:
     field, reason = failures[0]
     return Err(errors.SDKValidationError(field, reason, errors=failures))
 
 
-def _wire(operation: Operation, request: object) -> dict[str, Any] | Err[errors.SDKValidationError]:
+def _wire(operation: Operation, request: object) -> dict[str, Any]:
     from openrouter_core._serde import Invalid, validate_request
 
     model = operation.request_model()
     if request is None:
         request = {}
     elif not isinstance(request, Mapping) and not _is_model(request):
-        return _validation_error([("request", f"expected {model.__name__} or a dict, got {type(request).__name__}")])
+        raise Rejected([("request", f"expected {model.__name__} or a dict, got {type(request).__name__}")])
     try:
         wire: dict[str, Any] = validate_request(model, request)
     except Invalid as exc:
-        return _validation_error(exc.failures)
+        raise Rejected(exc.failures) from None
     return wire
 
 
@@ -129,13 +141,13 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def _url(base_url: str, operation: Operation, wire: dict[str, Any]) -> str | Err[errors.SDKValidationError]:
+def _url(base_url: str, operation: Operation, wire: dict[str, Any]) -> str:
     path = operation.path
     for name in operation.path_params:
         value = wire.pop(name, None)
         text = "" if value is None else _scalar(value)
         if not text:
-            return _validation_error([(f"request.{name}", "is required and may not be empty")])
+            raise Rejected([(f"request.{name}", "is required and may not be empty")])
         path = path.replace("{" + name + "}", urllib.parse.quote(text, safe=""))
     pairs = [(name, _scalar(wire.pop(name))) for name in operation.query if wire.get(name) is not None]
     for name in operation.query:
@@ -144,9 +156,7 @@ def _url(base_url: str, operation: Operation, wire: dict[str, Any]) -> str | Err
     return base_url + path + query
 
 
-def _headers(
-    core: OpenRouterCore, operation: Operation, wire: dict[str, Any], accept: str
-) -> dict[str, str] | Err[errors.SDKValidationError]:
+def _headers(core: OpenRouterCore, operation: Operation, wire: dict[str, Any], accept: str) -> dict[str, str]:
     # The SDK decodes bodies itself, bounded at every layer, so it asks only for what it decodes.
     headers = {"accept": accept, "accept-encoding": ACCEPT_ENCODING, **core.app_headers}
     fields = [*APP_HEADERS, *((field, header.lower()) for field, header in operation.headers)]
@@ -163,7 +173,9 @@ def _headers(
             headers[header] = text
         else:
             headers.pop(header, None)  # an explicit "" means: do not send it on this call
-    return _validation_error(failures) if failures else headers
+    if failures:
+        raise Rejected(failures)
+    return headers
 
 
 def _body(operation: Operation, wire: dict[str, Any], opts: RequestOptions) -> Any:
@@ -172,42 +184,53 @@ def _body(operation: Operation, wire: dict[str, Any], opts: RequestOptions) -> A
     extra = {} if opts.extra_body is NOT_GIVEN else dict(opts.extra_body)
     if operation.body is None:
         if extra:
-            return _validation_error([("options.extra_body", "this operation has no JSON body")])
+            raise Rejected([("options.extra_body", "this operation has no JSON body")])
         return None
     if operation.body == "multipart":
         from openrouter_core._multipart import MultipartBody
 
-        return MultipartBody.of(wire)
+        if extra:
+            raise Rejected([("options.extra_body", "a multipart body takes no extra JSON fields")])
+        try:
+            return MultipartBody.of(wire)
+        except (TypeError, OSError) as exc:  # a file that is not a file, or a path that cannot be read
+            field, _, reason = str(exc).partition(": ")
+            raise Rejected([(f"request.{field}", reason or str(exc))]) from None
     try:
         return encode_json({**wire, **extra})
     except (ValueError, TypeError) as exc:  # NaN in extra_body, or something that is not JSON
-        return _validation_error([("options.extra_body", f"cannot be sent as JSON ({exc})")])
+        raise Rejected([("options.extra_body", f"cannot be sent as JSON ({exc})")]) from None
 
 
-def _security(
-    core: OpenRouterCore, operation: Operation, security: object
-) -> tuple[APIKey | None, str, bool] | Err[errors.SDKValidationError]:
+def _bearer(security: object) -> str | None:
+    """``security.bearer`` from a mapping or a security model."""
+    if isinstance(security, Mapping):
+        unknown = set(security) - {"bearer"}
+        if unknown:
+            raise Rejected([(f"security.{sorted(unknown)[0]}", "unknown field; expected 'bearer'")])
+        bearer = security.get("bearer")
+    elif security is None:
+        bearer = None
+    elif hasattr(security, "bearer"):
+        bearer = security.bearer
+    else:
+        expected = f"expected {{'bearer': ...}}, a security model or None, got {type(security).__name__}"
+        raise Rejected([("security", expected)])
+    if bearer is not None and not isinstance(bearer, str):
+        raise Rejected([("security.bearer", f"expected a string, got {type(bearer).__name__}")])
+    return bearer or None
+
+
+def _security(core: OpenRouterCore, operation: Operation, security: object) -> tuple[APIKey | None, str, bool]:
     """The key source, the field to name when it is missing, and whether the environment may supply it."""
     kind = operation.security
-    if kind in ("bearer", "bearer_or_api_key"):
-        bearer: object = None
-        if isinstance(security, Mapping):
-            unknown = set(security) - {"bearer"}
-            if unknown:
-                return _validation_error([(f"security.{sorted(unknown)[0]}", "unknown field; expected 'bearer'")])
-            bearer = security.get("bearer")
-        elif security is not None:
-            if not hasattr(security, "bearer"):
-                expected = f"expected {{'bearer': ...}}, a security model or None, got {type(security).__name__}"
-                return _validation_error([("security", expected)])
-            bearer = security.bearer
-        if bearer is not None and not isinstance(bearer, str):
-            return _validation_error([("security.bearer", f"expected a string, got {type(bearer).__name__}")])
-        if kind == "bearer":
-            return bearer or None, "security.bearer", False
-        return (bearer or core.api_key_source), "security.bearer", not bearer
-    elif security is not None:
-        return _validation_error([("security", "this operation takes no security argument")])
+    if kind == "bearer":  # its own credentials only
+        return _bearer(security), "security.bearer", False
+    if kind == "bearer_or_api_key":
+        bearer = _bearer(security)
+        return (bearer or core.api_key_source), "security.bearer", bearer is None
+    if security is not None:
+        raise Rejected([("security", "this operation takes no security argument")])
     return core.api_key_source, "api_key", True
 
 
@@ -226,7 +249,7 @@ def _retry_policy(core: OpenRouterCore, operation: Operation, opts: RequestOptio
 def _success(operation: Operation, wire: dict[str, Any]) -> dict[int, tuple[str, Any]]:
     stream = operation.stream
     if stream is not None and wire.get(stream[0]) is True:
-        return {status: ("sse", stream) for status in operation.responses}
+        return dict.fromkeys(operation.responses, ("sse", stream))
     return dict(operation.responses)
 
 
@@ -234,36 +257,38 @@ def prepare(
     core: OpenRouterCore, operation: Operation, request: object, options: object, security: object
 ) -> Plan | Err[errors.SDKValidationError]:
     """Check and encode one call. Sends nothing."""
+    try:
+        return _plan(core, operation, request, options, security)
+    except Rejected as rejected:
+        return _validation_error(rejected.failures)
+
+
+def _plan(core: OpenRouterCore, operation: Operation, request: object, options: object, security: object) -> Plan:
     if options is not None and not isinstance(options, RequestOptions):
-        return _validation_error([("options", f"expected RequestOptions, got {type(options).__name__}")])
+        raise Rejected([("options", f"expected RequestOptions, got {type(options).__name__}")])
     opts = options or NO_OPTIONS
     wire = _wire(operation, request)
-    if isinstance(wire, Err):
-        return wire
     success = _success(operation, wire)
     base_url = core.server_url if opts.server_url is NOT_GIVEN else opts.server_url
     url = _url(base_url, operation, wire)
-    if isinstance(url, Err):
-        return url
     encodings = {encoding for encoding, _ in success.values()}
     headers = _headers(core, operation, wire, _ACCEPT[min(encodings)] if len(encodings) == 1 else "application/json")
-    if isinstance(headers, Err):
-        return headers
     content = _body(operation, wire, opts)
-    if isinstance(content, Err):
-        return content
     if isinstance(content, bytes):
         headers["content-type"] = "application/json"
-    keys = _security(core, operation, security)
-    if isinstance(keys, Err):
-        return keys
-    key_source, key_field, env_fallback = keys
+    elif content is not None:
+        headers["content-type"] = content.content_type
+        length = content.content_length()
+        if length is not None:
+            headers["content-length"] = str(length)
+    key_source, key_field, env_fallback = _security(core, operation, security)
     key_is_header = False
     if opts.headers is not NOT_GIVEN:
         extra_headers = dict(opts.headers)
         authorization = extra_headers.pop("authorization", None)
         if authorization is not None:  # the caller's own credentials for this call: sent verbatim
-            key_source, key_field, env_fallback, key_is_header = authorization, "options.headers['authorization']", False, True
+            key_source, key_field, env_fallback = authorization, "options.headers['authorization']", False
+            key_is_header = True
         headers.update(extra_headers)
     headers["user-agent"] = core.user_agent
     return Plan(
@@ -288,7 +313,7 @@ def prepare(
     )
 
 
-def _timeout_s(core: OpenRouterCore, opts: RequestOptions) -> float | None | Any:
+def _timeout_s(core: OpenRouterCore, opts: RequestOptions) -> float | Any | None:
     """Per call > the core's ``timeout_ms`` > (resolved by the client handle) the client's own > 60 s."""
     chosen = opts.timeout_ms if opts.timeout_ms is not NOT_GIVEN else core.timeout_ms
     if chosen is NOT_GIVEN or chosen is None:

@@ -20,7 +20,7 @@ SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie",
 
 # A key this long is random enough that any occurrence of it is the key, not a word.
 _ANYWHERE_LENGTH = 12
-_TOKEN_CHARS = r"[A-Za-z0-9_\-.~+/=]"
+_TOKEN_CHARS = r"[A-Za-z0-9_\-.~+/=]"  # noqa: S105 - the characters of a token, not a password
 
 
 def _variants(secret: str) -> set[str]:
@@ -66,7 +66,9 @@ def redact(text: str, secrets: Iterable[str | None]) -> str:
     return Secrets(secrets).redact(text)
 
 
-def redacted_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]], secrets: Secrets = NO_SECRETS) -> dict[str, str]:
+def redacted_headers(
+    headers: Mapping[str, str] | Iterable[tuple[str, str]], secrets: Secrets = NO_SECRETS
+) -> dict[str, str]:
     """A copy of ``headers`` with sensitive values replaced and secrets redacted from the others."""
     items = headers.items() if isinstance(headers, Mapping) else headers
     return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else secrets.redact(value) for name, value in items}

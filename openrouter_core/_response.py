@@ -85,7 +85,9 @@ def _status_error(
     prefix = f"HTTP {status} {status_class.reason}"
     if status != response.status_code:  # an error object inside a success response
         prefix = f"HTTP {response.status_code} with error {status} {status_class.reason}"
-    detail = error if isinstance(error, _error_detail_type()) else None
+    from openrouter_core._models import ErrorDetail
+
+    detail = error if isinstance(error, ErrorDetail) else None
     return status_class(
         f"{prefix}: {_excerpt(said or text, secrets)}",
         response=response,
@@ -97,12 +99,6 @@ def _status_error(
         payload=payload,
         status_code=status,
     )
-
-
-def _error_detail_type() -> type:
-    from openrouter_core._models import ErrorDetail
-
-    return ErrorDetail
 
 
 def _error_payload(plan: Plan, body: bytes) -> Any:
@@ -136,7 +132,9 @@ def _decode_json(
         data = decode_json(body)
         payload = _error_object(data)
         if payload is not None and "error" not in {field.wire for field in model_fields(cls)}:
-            return _status_error(payload.error.code, payload, response, body.decode("utf-8", "replace"), request, secrets)
+            return _status_error(
+                payload.error.code, payload, response, body.decode("utf-8", "replace"), request, secrets
+            )
         return Ok(decode_value(data, cls))
     except DecodeFailure as failure:
         reason = secrets.redact(failure.reason)
@@ -159,36 +157,56 @@ def match(
     secrets: Secrets,
 ) -> AnyResult | object:
     """The Result for a response, or ``NEEDS_BODY`` when an open response must be read to judge it."""
-    status = response.status_code
-    content_type = response.headers.get("content-type", "")
-    spec = plan.success.get(status)
-    if spec is not None and accepts(spec[0], content_type):
-        encoding, model = spec
-        if body is None:  # a stream or a download: the caller reads it
-            from openrouter_core._streams import open_value
-
-            return Ok(open_value(encoding, model, response, plan, secrets), exchange)
-        if encoding == "json":
-            decoded = _decode_json(plan, model, request, response, body, secrets)
-            return Ok(decoded.value, exchange) if isinstance(decoded, Ok) else Err(decoded, exchange)
-        return Ok(body.decode(response.encoding or "utf-8", "replace") if encoding == "text" else None, exchange)
+    spec = plan.success.get(response.status_code)
+    if spec is not None and accepts(spec[0], response.headers.get("content-type", "")):
+        return _success(plan, spec, request, response, body, exchange, secrets)
     if body is None:
         return NEEDS_BODY
+    return Err(_failure(plan, request, response, body, secrets), exchange)
+
+
+def _success(
+    plan: Plan,
+    spec: tuple[str, Any],
+    request: httpx.Request,
+    response: httpx.Response,
+    body: bytes | None,
+    exchange: HTTPExchange,
+    secrets: Secrets,
+) -> AnyResult:
+    encoding, model = spec
+    if body is None:  # a stream or a download: the caller reads it
+        from openrouter_core._streams import open_value
+
+        return Ok(open_value(encoding, model, response, plan, secrets), exchange)
+    if encoding == "json":
+        decoded = _decode_json(plan, model, request, response, body, secrets)
+        return Ok(decoded.value, exchange) if isinstance(decoded, Ok) else Err(decoded, exchange)
+    if encoding == "text":
+        return Ok(body.decode(response.encoding or "utf-8", "replace"), exchange)
+    return Ok(None, exchange)
+
+
+def _failure(
+    plan: Plan, request: httpx.Request, response: httpx.Response, body: bytes, secrets: Secrets
+) -> errors.OpenRouterError:
+    """The typed error for a response that is not the operation's success value."""
+    status = response.status_code
+    content_type = response.headers.get("content-type", "")
     text = body.decode("utf-8", "replace")
-    is_json = media_type(content_type) == "application/json"
-    payload = _error_payload(plan, body) if is_json or errors.status_error_class(status) is not None else None
-    if 200 <= status < 300 and payload is not None and getattr(payload, "error", None) is not None:
-        code = getattr(payload.error, "code", None)
-        if isinstance(code, int):
-            return Err(_status_error(code, payload, response, text, request, secrets), exchange)
-    if errors.status_error_class(status) is not None or 400 <= status < 600:
-        return Err(_status_error(status, payload, response, text, request, secrets), exchange)
+    documented = errors.status_error_class(status) is not None
+    payload = _error_payload(plan, body) if documented or media_type(content_type) == "application/json" else None
+    code = getattr(getattr(payload, "error", None), "code", None)
+    if 200 <= status < 300 and isinstance(code, int):  # an error OpenRouter reported inside a 2xx
+        return _status_error(code, payload, response, text, request, secrets)
+    if documented or 400 <= status < 600:
+        return _status_error(status, payload, response, text, request, secrets)
     shown = repr(content_type) if content_type else "none"
     expected = ", ".join(f"{code} {encoding}" for code, (encoding, _) in sorted(plan.success.items()))
     message = (
         f"Unexpected response: HTTP {status} with content type {shown} (expected {expected}): {_excerpt(text, secrets)}"
     )
-    return Err(errors.OpenRouterDefaultError(message, response=response, body=text, request=request), exchange)
+    return errors.OpenRouterDefaultError(message, response=response, body=text, request=request)
 
 
 def _describe(exc: BaseException) -> str:
@@ -265,10 +283,10 @@ def _transport_error(
                 request=request,
             )
         error_class = errors.UnexpectedClientError
-    labels = {
+    labels: dict[type[errors.OpenRouterSDKError], str] = {
         errors.ConnectionFailedError: "Connection failed",
         errors.InvalidRequestError: "Invalid request",
         errors.RequestAbortedError: "Request aborted",
     }
-    label = labels.get(error_class, "Unexpected client error")  # type: ignore[call-overload]
+    label = labels.get(error_class, "Unexpected client error")
     return error_class(f"{label}: {where} ({detail})", request=request)  # type: ignore[call-arg]

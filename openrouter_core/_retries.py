@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime
 import email.utils
 import math
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -42,8 +42,8 @@ SAFE_TO_RESEND_STATUSES = frozenset({429, 503})
 _MAX_SERVER_WAIT_MS = 86_400_000.0
 
 
-def _number(name: str, minimum: float, *, inclusive: bool) -> object:
-    def check_number(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+def _number(name: str, minimum: float, *, inclusive: bool) -> Callable[[Any, Any, Any], None]:
+    def check_number(instance: Any, attribute: Any, value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(f"{name}: expected a number of milliseconds, got {type(value).__name__}")
         ok = value >= minimum if inclusive else value > minimum
@@ -70,7 +70,7 @@ class BackoffStrategy:
     max_elapsed_time: float = attrs.field(default=30_000, validator=_number("max_elapsed_time", 0, inclusive=False))
 
 
-def _check_retry_config(instance: RetryConfig, attribute: attrs.Attribute[object], value: object) -> None:
+def _check_retry_config(instance: Any, attribute: Any, value: Any) -> None:
     name = attribute.name
     if name == "strategy" and value not in ("none", "backoff"):
         raise ValueError(f"strategy: must be 'backoff' or 'none', got {value!r}")
@@ -190,7 +190,7 @@ def retry_after_ms(headers: Mapping[str, str], now_epoch_s: float) -> float | No
     are clamped to one day, which is past any call's budget.
     """
     raw_ms = headers.get("retry-after-ms")
-    if raw_ms is not None and len(raw_ms) <= 64:
+    if raw_ms is not None:
         try:
             value = float(raw_ms.strip())
         except ValueError:

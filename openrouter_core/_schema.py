@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import IO, Any, Final, Literal, Union
 
 import attrs
@@ -41,6 +41,7 @@ __all__ = [
     "Pattern",
     "RawVariant",
     "Unset",
+    "validated",
     "wire",
 ]
 
@@ -67,77 +68,88 @@ def wire(name: str) -> dict[str, str]:
     return {WIRE_NAME: name}
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 class Constraint:
     """Base of the ``Annotated`` markers; ``check`` returns why a value fails, or ``None``."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     def check(self, value: Any) -> str | None:  # pragma: no cover - every marker overrides it
         raise NotImplementedError
 
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, slot) for slot in self.__slots__)
+
     def __repr__(self) -> str:
-        args = ", ".join(repr(getattr(self, name)) for name in self.__slots__)
-        return f"{type(self).__name__}({args})"
+        return f"{type(self).__name__}({', '.join(map(repr, self._values()))})"
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+        return isinstance(other, Constraint) and type(other) is type(self) and self._values() == other._values()
 
     def __hash__(self) -> int:
-        return hash((type(self), *(getattr(self, n) for n in self.__slots__)))
+        return hash((type(self), *self._values()))
 
 
 class MinLength(Constraint):
     """``minLength``: a string of at least ``n`` characters."""
 
     __slots__ = ("n",)
+    n: int
 
     def __init__(self, n: int) -> None:
         self.n = n
 
     def check(self, value: Any) -> str | None:
-        return f"must be at least {self.n} characters long" if len(value) < self.n else None
+        return f"must be at least {_count(self.n, 'character')} long" if len(value) < self.n else None
 
 
 class MaxLength(Constraint):
     """``maxLength``: a string of at most ``n`` characters."""
 
     __slots__ = ("n",)
+    n: int
 
     def __init__(self, n: int) -> None:
         self.n = n
 
     def check(self, value: Any) -> str | None:
-        return f"must be at most {self.n} characters long" if len(value) > self.n else None
+        return f"must be at most {_count(self.n, 'character')} long" if len(value) > self.n else None
 
 
 class MinItems(Constraint):
     """``minItems``: an array of at least ``n`` items."""
 
     __slots__ = ("n",)
+    n: int
 
     def __init__(self, n: int) -> None:
         self.n = n
 
     def check(self, value: Any) -> str | None:
-        return f"must have at least {self.n} items" if len(value) < self.n else None
+        return f"must have at least {_count(self.n, 'item')}" if len(value) < self.n else None
 
 
 class MaxItems(Constraint):
     """``maxItems``: an array of at most ``n`` items."""
 
     __slots__ = ("n",)
+    n: int
 
     def __init__(self, n: int) -> None:
         self.n = n
 
     def check(self, value: Any) -> str | None:
-        return f"must have at most {self.n} items" if len(value) > self.n else None
+        return f"must have at most {_count(self.n, 'item')}" if len(value) > self.n else None
 
 
 class Ge(Constraint):
     """``minimum``: a number greater than or equal to ``bound``."""
 
     __slots__ = ("bound",)
+    bound: float
 
     def __init__(self, bound: float) -> None:
         self.bound = bound
@@ -150,6 +162,7 @@ class Gt(Constraint):
     """``exclusiveMinimum``: a number greater than ``bound``."""
 
     __slots__ = ("bound",)
+    bound: float
 
     def __init__(self, bound: float) -> None:
         self.bound = bound
@@ -162,6 +175,7 @@ class Le(Constraint):
     """``maximum``: a number less than or equal to ``bound``."""
 
     __slots__ = ("bound",)
+    bound: float
 
     def __init__(self, bound: float) -> None:
         self.bound = bound
@@ -174,6 +188,7 @@ class Lt(Constraint):
     """``exclusiveMaximum``: a number less than ``bound``."""
 
     __slots__ = ("bound",)
+    bound: float
 
     def __init__(self, bound: float) -> None:
         self.bound = bound
@@ -186,6 +201,7 @@ class Pattern(Constraint):
     """``pattern``: a string in which the regular expression finds a match (ECMA-262 ``search`` semantics)."""
 
     __slots__ = ("regex",)
+    regex: str
 
     def __init__(self, regex: str) -> None:
         self.regex = regex
@@ -200,6 +216,7 @@ class Format(Constraint):
     """``format``: ``uuid``, ``date-time`` or ``uri`` (others are documentation only)."""
 
     __slots__ = ("name",)
+    name: str
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -259,7 +276,7 @@ class OneOf:
         self.mapping = dict(mapping) if mapping is not None else None
         self.nullable = nullable
         # Member names resolve in the module that declares the union, then among all models.
-        self.module = module if module is not None else sys._getframe(1).f_globals.get("__name__")  # noqa: SLF001
+        self.module = module if module is not None else sys._getframe(1).f_globals.get("__name__")
 
     def __repr__(self) -> str:
         return f"OneOf({self.name!r})"
@@ -271,7 +288,30 @@ class OneOf:
         return Union[other, self]  # noqa: UP007
 
 
-FileContent = Union[bytes, "os.PathLike[str]", IO[bytes]]  # noqa: UP007
+FileContent = Union[bytes, "os.PathLike[str]", IO[bytes]]
 
 FileInput = FileContent
 """A file for a multipart upload: a path (``pathlib.Path``), ``bytes``, or a binary file object."""
+
+
+def validated(
+    model: type, request: object, *, also: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None
+) -> Any:
+    """``Ok(wire data)`` when ``request`` fits ``model`` (a mapping or an instance), else ``Err(SDKValidationError)``.
+
+    For hand-written helpers that send nothing (the OAuth URL): the same checks as every request,
+    plus ``also``, a check across fields that returns ``(path, reason)`` failures.
+    """
+    from openrouter_core._errors import SDKValidationError
+    from openrouter_core._result import Err, Ok
+    from openrouter_core._serde import Invalid, validate_request
+
+    failures: list[tuple[str, str]]
+    try:
+        data = validate_request(model, request if request is not None else {})
+        failures = also(data) if also is not None else []
+    except Invalid as exc:
+        data, failures = None, exc.failures
+    if failures:
+        return Err(SDKValidationError(failures[0][0], failures[0][1], errors=failures))
+    return Ok(data)

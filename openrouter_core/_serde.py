@@ -338,20 +338,27 @@ def _dict_hook(conv: cattrs.Converter, tp: Any) -> Hook:
     return structure_map
 
 
+_KIND_OF_TYPE = {
+    type(None): "null",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    tuple: "array",
+    dict: "object",
+}
+
+
 def _json_kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    return "object"
+    """The JSON kind of a value (an enum member counts as its value; anything else is an object)."""
+    kind = _KIND_OF_TYPE.get(type(value))
+    if kind is not None:
+        return kind
+    for cls in (bool, int, float, str):  # subclasses: IntEnum, (str, Enum) members
+        if isinstance(value, cls):
+            return _KIND_OF_TYPE[cls]
+    return "array" if isinstance(value, (list, tuple)) else "object"
 
 
 def _literal_hook(rules: _Rules, tp: Any) -> Hook:
@@ -406,22 +413,29 @@ def _kinds(tp: Any) -> frozenset[str]:
     """The JSON kinds a type accepts (resolving union members lazily)."""
     if tp in _PRIMITIVE_KINDS:
         return _PRIMITIVE_KINDS[tp]
-    if _is_annotated(tp):
+    origin = typing.get_origin(tp)
+    if origin is Annotated:
         return _kinds(typing.get_args(tp)[0])
-    if _is_literal(tp):
+    if origin is Literal:
         return frozenset(_json_kind(value) for value in typing.get_args(tp))
-    if _is_union(tp):
+    if origin in (Union, types.UnionType):
         return frozenset().union(*(_kinds(member) for member in typing.get_args(tp)))
+    return _other_kinds(tp)
+
+
+def _other_kinds(tp: Any) -> frozenset[str]:
     if isinstance(tp, OneOf):
-        found = frozenset({"null"}) if tp.nullable else frozenset()
-        if tp.discriminator is not None:
-            return found | {"object"}
-        return found.union(*(_kinds(member) for member in _union_members(tp)))
-    if _is_list(tp):
-        return frozenset({"array"})
+        return _one_of_kinds(tp)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return frozenset(_json_kind(member.value) for member in tp)
-    return frozenset({"object"})  # a model, a map, a free-form object
+    return frozenset({"array"}) if _is_list(tp) else frozenset({"object"})  # else a model, a map, free-form
+
+
+def _one_of_kinds(union: OneOf) -> frozenset[str]:
+    found = frozenset({"null"}) if union.nullable else frozenset()
+    if union.discriminator is not None:
+        return found | {"object"}
+    return found.union(*(_kinds(member) for member in _union_members(union)))
 
 
 _RESOLVED_MEMBERS: dict[int, tuple[OneOf, tuple[Any, ...]]] = {}
@@ -588,7 +602,9 @@ def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
             raw = value.get(field.wire, _MISSING)
             if raw is _MISSING or (raw is None and field.omit_none):
                 if field.required:
-                    failures.append((_path_of(field.wire), "is required" if rules.strict else "required field is missing"))
+                    failures.append(
+                        (_path_of(field.wire), "is required" if rules.strict else "required field is missing")
+                    )
                 continue
             hook, tp = field_hook(field)
             try:
@@ -681,26 +697,31 @@ def request_converter() -> cattrs.Converter:
 
 def to_json(value: Any) -> Any:
     """A model (or anything containing models) as JSON-ready data, with wire names; UNSET is left out."""
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value.value if isinstance(value, enum.Enum) else value
     cls = type(value)
-    if cls is RawVariant:
-        return to_json(dict(value.raw))
+    if cls in _JSON_SCALARS:
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
     if attrs.has(cls):
-        out: dict[str, Any] = {}
-        for field in model_fields(cls):
-            item = getattr(value, field.name)
-            if item is UNSET or (item is None and field.omit_none):
-                continue
-            out[field.wire] = to_json(item)
-        return out
+        return to_json(dict(value.raw)) if cls is RawVariant else _model_to_json(value, cls)
     if isinstance(value, Mapping):
         return {key: to_json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value  # bytes, paths and files: multipart parts, handled by the request encoder
+    return value  # str/int subclasses, bytes, paths and files (multipart parts, handled by the encoder)
+
+
+_JSON_SCALARS = frozenset({type(None), str, bool, int, float})
+
+
+def _model_to_json(value: Any, cls: type) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in model_fields(cls):
+        item = getattr(value, field.name)
+        if item is UNSET or (item is None and field.omit_none):
+            continue
+        out[field.wire] = to_json(item)
+    return out
 
 
 def encode_json(data: Any) -> bytes:

@@ -275,19 +275,9 @@ class SSEDecoder:
         # A line of at most limit // 4 characters is at most `limit` UTF-8 bytes: only longer
         # lines need measuring.
         quick = limit // 4
-        data = self._data
         for line in lines:
             if not line:
-                # Dispatch. The last event ID is committed even when nothing is dispatched.
-                self.last_event_id = self._id_buffer
-                if data:
-                    events.append(
-                        ServerSentEvent("\n".join(data), self._event_type or "message", self._id_buffer, self.retry)
-                    )
-                    data.clear()
-                    self._data_bytes = 0
-                self._event_type = ""
-                self._in_event = False
+                self._dispatch(events)
                 continue
             if len(line) > quick and _utf8_len(line) > limit:
                 self._fail("a line", events)
@@ -296,30 +286,44 @@ class SSEDecoder:
                 continue
             self._in_event = True
             if line.startswith("data:"):  # the common case first
-                value = line[6:] if line.startswith(" ", 5) else line[5:]
-                data.append(value)
-                self._data_bytes += _utf8_len(value) + 1
-                if self._data_bytes - 1 > limit:
-                    self._fail("an event's data", events)
+                self._add_data(line[6:] if line.startswith(" ", 5) else line[5:], events)
                 continue
             colon = line.find(":")
             if colon < 0:
-                field, value = line, ""
+                self._field(line, "", events)
             else:
-                field = line[:colon]
-                value = line[colon + 2 :] if line.startswith(" ", colon + 1) else line[colon + 1 :]
-            if field == "data":  # "data" with no colon: an empty data line
-                data.append(value)
-                self._data_bytes += 1
-                if self._data_bytes - 1 > limit:
-                    self._fail("an event's data", events)
-            elif field == "event":
-                self._event_type = value
-            elif field == "id":
-                if "\0" not in value:
-                    self._id_buffer = value
-            elif field == "retry" and value.isascii() and value.isdigit():
-                # int() refuses only absurd values, past Python's digit limit (thousands of digits).
-                with contextlib.suppress(ValueError):
-                    self.retry = int(value)
+                self._field(
+                    line[:colon], line[colon + 2 :] if line.startswith(" ", colon + 1) else line[colon + 1 :], events
+                )
         return events
+
+    def _dispatch(self, events: list[ServerSentEvent]) -> None:
+        # The last event ID is committed even when nothing is dispatched.
+        self.last_event_id = self._id_buffer
+        if self._data:
+            events.append(
+                ServerSentEvent("\n".join(self._data), self._event_type or "message", self._id_buffer, self.retry)
+            )
+            self._data.clear()
+            self._data_bytes = 0
+        self._event_type = ""
+        self._in_event = False
+
+    def _add_data(self, value: str, events: list[ServerSentEvent]) -> None:
+        self._data.append(value)
+        self._data_bytes += _utf8_len(value) + 1
+        if self._data_bytes - 1 > self._limit:
+            self._fail("an event's data", events)
+
+    def _field(self, field: str, value: str, events: list[ServerSentEvent]) -> None:
+        if field == "data":  # "data" with no colon: an empty data line
+            self._add_data(value, events)
+        elif field == "event":
+            self._event_type = value
+        elif field == "id":
+            if "\0" not in value:
+                self._id_buffer = value
+        elif field == "retry" and value.isascii() and value.isdigit():
+            # int() refuses only absurd values, past Python's digit limit (thousands of digits).
+            with contextlib.suppress(ValueError):
+                self.retry = int(value)

@@ -8,24 +8,20 @@ The user signs in at ``<server origin>/auth``; OpenRouter then redirects to ``ca
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
 
 import attrs
 
-from openrouter_core import Err, Ok, SDKValidationError
+from openrouter_core._schema import Format, Ge, MinLength, validated
 
 if TYPE_CHECKING:
     from typing_extensions import NotRequired, TypedDict
 
-    from openrouter_core import OpenRouterCore, RequestOptions, Result
+    from openrouter_core import OpenRouterCore, RequestOptions, Result, SDKValidationError
 
 __all__ = ["CreateAuthorizationUrlRequest", "oauth_create_authorization_url"]
-
-_FIELDS = ("callback_url", "code_challenge", "code_challenge_method", "limit")
-_METHODS = ("S256", "plain")
 
 
 @attrs.frozen(kw_only=True)
@@ -39,10 +35,10 @@ class CreateAuthorizationUrlRequest:
         limit: a credit limit for the key the user creates.
     """
 
-    callback_url: str
-    code_challenge: str | None = None
+    callback_url: Annotated[str, Format("uri")]
+    code_challenge: Annotated[str, MinLength(1)] | None = None
     code_challenge_method: Literal["S256", "plain"] | None = None
-    limit: float | None = None
+    limit: Annotated[float, Ge(0)] | None = None
 
 
 if TYPE_CHECKING:
@@ -56,27 +52,17 @@ if TYPE_CHECKING:
         limit: NotRequired[float]
 
 
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _values(request: object) -> dict[str, object] | Err[SDKValidationError]:
-    if isinstance(request, CreateAuthorizationUrlRequest):
-        return {name: getattr(request, name) for name in _FIELDS}
-    if not isinstance(request, Mapping):
-        expected = "a CreateAuthorizationUrlRequest or a dict"
-        return Err(SDKValidationError("request", f"expected {expected}, got {type(request).__name__}"))
-    for key in request:
-        if key not in _FIELDS:
-            return Err(SDKValidationError(f"request.{key}", f"unknown field (expected one of {', '.join(_FIELDS)})"))
-    return {name: request.get(name) for name in _FIELDS}
-
-
 def _number(value: float) -> str:
-    if isinstance(value, int) or value.is_integer():
-        return str(int(value))
-    return repr(value)
+    return str(int(value)) if isinstance(value, int) or value.is_integer() else repr(value)
+
+
+def _pkce_pair(values: Mapping[str, object]) -> list[tuple[str, str]]:
+    """PKCE needs both fields or neither; the runtime's checks see one field at a time."""
+    challenge, method = values.get("code_challenge"), values.get("code_challenge_method")
+    if (challenge is None) != (method is None):
+        missing = "code_challenge_method" if method is None else "code_challenge"
+        return [(f"request.{missing}", "is required when the other PKCE field is given")]
+    return []
 
 
 def oauth_create_authorization_url(
@@ -96,40 +82,22 @@ def oauth_create_authorization_url(
         options: per-call ``RequestOptions``; only ``server_url`` is used.
 
     Returns:
-        ``Ok(url)``, or ``Err(SDKValidationError)`` naming the field when ``callback_url`` is not an
-        absolute URL, ``code_challenge`` and ``code_challenge_method`` are not given together, the
-        method is not ``S256`` or ``plain``, or ``limit`` is not a finite number >= 0.
+        ``Ok(url)``, or ``Err(SDKValidationError)`` naming every failing field: ``callback_url`` not
+        an absolute URL, ``code_challenge`` and ``code_challenge_method`` not given together, a
+        method other than ``S256`` or ``plain``, a ``limit`` that is not a finite number >= 0.
     """
-    values = _values(request)
-    if isinstance(values, Err):
-        return values
-    callback = values["callback_url"]
-    if callback is None:
-        return Err(SDKValidationError("request.callback_url", "is required"))
-    parts = urlsplit(callback) if isinstance(callback, str) else None
-    if parts is None or not parts.scheme or not parts.netloc or any(c.isspace() for c in str(callback)):
-        reason = f"must be an absolute URL with a scheme and a host, got {_show(callback)}"
-        return Err(SDKValidationError("request.callback_url", reason))
-    query: list[tuple[str, str]] = [("callback_url", str(callback))]
-    challenge, method = values["code_challenge"], values["code_challenge_method"]
-    if (challenge is None) != (method is None):
-        missing = "code_challenge_method" if method is None else "code_challenge"
-        return Err(SDKValidationError(f"request.{missing}", "is required when the other PKCE field is given"))
-    if challenge is not None:
-        if not isinstance(challenge, str) or not challenge:
-            return Err(
-                SDKValidationError("request.code_challenge", f"must be a non-empty string, got {_show(challenge)}")
-            )
-        if method not in _METHODS:
-            return Err(
-                SDKValidationError("request.code_challenge_method", f"must be 'S256' or 'plain', got {_show(method)}")
-            )
-        query += [("code_challenge", challenge), ("code_challenge_method", str(method))]
-    limit = values["limit"]
-    if limit is not None:
-        if isinstance(limit, bool) or not isinstance(limit, int | float) or not math.isfinite(limit) or limit < 0:
-            return Err(SDKValidationError("request.limit", f"must be a finite number >= 0, got {_show(limit)}"))
-        query.append(("limit", _number(limit)))
+    checked: Result[dict[str, Any], SDKValidationError] = validated(
+        CreateAuthorizationUrlRequest, request, also=_pkce_pair
+    )
+    if not checked.ok:
+        return checked
+    values = checked.value
+    names = ("callback_url", "code_challenge", "code_challenge_method")
+    query: list[tuple[str, str]] = [(name, str(values[name])) for name in names if name in values]
+    if "limit" in values:
+        query.append(("limit", _number(values["limit"])))
     server_url = options.server_url if options is not None and isinstance(options.server_url, str) else None
     base = urlsplit(server_url or core.server_url)
+    from openrouter_core import Ok
+
     return Ok(f"{base.scheme}://{base.netloc}/auth?{urlencode(query)}")

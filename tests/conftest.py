@@ -23,7 +23,7 @@ def _restore_openrouter_logger() -> Iterator[None]:
     loggers = [logging.getLogger("openrouter"), logging.getLogger("openrouter.debug")]
     saved = [(logger.level, list(logger.handlers)) for logger in loggers]
     yield
-    for logger, (level, handlers) in zip(loggers, saved):
+    for logger, (level, handlers) in zip(loggers, saved, strict=True):
         logger.setLevel(level)
         logger.handlers[:] = handlers
 

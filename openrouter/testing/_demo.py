@@ -14,11 +14,16 @@ from openrouter.testing._responses import FakeResponse
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore
+    from openrouter_funcs.models.ops.credits_create_coinbase_charge import CreateCoinbaseChargeRequestDict
 
 __all__ = ["run_demo"]
 
 DEMO_KEY = "sk-or-v1-demo"
-CHARGE = {"amount": 100, "sender": "0x1234567890123456789012345678901234567890", "chain_id": 1}
+CHARGE: CreateCoinbaseChargeRequestDict = {
+    "amount": 100,
+    "sender": "0x1234567890123456789012345678901234567890",
+    "chain_id": 1,
+}
 CHARGE_SHOWN = '{"amount": 100, "sender": "0x1234...7890", "chain_id": 1}'
 
 
@@ -39,7 +44,9 @@ def _credits_steps(fake: FakeOpenRouter, core: OpenRouterCore, out: TextIO, debu
     _expect(result.ok, "credits_get_credits failed")
     print(f"   credits_get_credits(core)\n     -> {result!r}", file=out)
     data = result.unwrap().data
-    print(f"   credits left: data.total_credits - data.total_usage -> {data.total_credits - data.total_usage}", file=out)
+    print(
+        f"   credits left: data.total_credits - data.total_usage -> {data.total_credits - data.total_usage}", file=out
+    )
     async_result = asyncio.run(credits_get_credits_async(core))
     _expect(async_result.ok, "credits_get_credits_async failed")
     print(f"   await credits_get_credits_async(core) -> Ok, attempts={async_result.exchange.attempts}", file=out)

@@ -23,23 +23,21 @@ ONE_OPERATION = (
 ALLOWED_FOR_ONE_OPERATION = frozenset(
     {
         "openrouter_core",
+        "openrouter_core._config",
         "openrouter_core._core",
         "openrouter_core._errors",
         "openrouter_core._hooks",
-        "openrouter_core._logging",
         "openrouter_core._models",
+        "openrouter_core._network",  # the clients' deadline backend; httpcore itself loads with the first client
+        "openrouter_core._operation",
         "openrouter_core._options",
-        "openrouter_core._pipeline",
+        "openrouter_core._redact",
         "openrouter_core._result",
         "openrouter_core._retries",
-        "openrouter_core._serde",  # JSON decoding; cattrs itself loads on the first decode
-        "openrouter_core._transport",
+        "openrouter_core._schema",
         "openrouter_core._version",
         "openrouter_funcs",
         "openrouter_funcs.credits_get_credits",
-        "openrouter_funcs.models",
-        "openrouter_funcs.models.credits",
-        "openrouter_funcs.models.credits.get_credits",
     }
 )
 
@@ -77,9 +75,9 @@ def test_one_operation_does_not_load_the_facade_or_other_operations() -> None:
     for module in (
         "openrouter",
         "openrouter._client",
-        "openrouter._credits",
+        "openrouter._resources.credits",
         "openrouter_funcs.credits_create_coinbase_charge",
-        "openrouter_funcs.models.credits.create_coinbase_charge",
+        "openrouter_funcs.models",
     ):
         assert module not in loaded, f"{module} was imported by importing one operation"
 
@@ -106,6 +104,7 @@ def test_facade_construction_defers_the_credits_namespace() -> None:
     constructed = _loaded_by('from openrouter import OpenRouter\nOpenRouter(api_key="sk-test")')
     assert "openrouter" in constructed
     assert not {m for m in constructed if m.startswith("openrouter_funcs.credits_")}
-    assert "openrouter._credits" not in constructed
+    assert "openrouter._resources.credits" not in constructed
     accessed = _loaded_by('from openrouter import OpenRouter\nOpenRouter(api_key="sk-test").credits')
-    assert {"openrouter._credits", "openrouter_funcs.credits_get_credits"} <= accessed
+    assert {"openrouter._resources.credits", "openrouter_funcs.credits_get_credits"} <= accessed
+    assert not {m for m in accessed if m.startswith("openrouter_funcs.models")}  # models load on first call

@@ -132,9 +132,7 @@ def test_coinbase_charge_bad_input_exits_2_without_sending(
         "1",
     )
     assert result.returncode == 2
-    assert result.stderr == (
-        "openrouter: error: request.sender: must be an EVM address, 0x followed by 40 hex digits, got '0x12'\n"
-    )
+    assert result.stderr == ("openrouter: error: request.sender: must match the pattern ^0x[0-9a-fA-F]{40}$\n")
     assert openrouter_fake_server.requests == []
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from typing import Any
 
 import pytest
@@ -13,12 +12,6 @@ from openrouter._resources.beta import Beta
 from openrouter_core import Ok, OpenRouterCore
 
 SENTINEL = Ok("the responses_send result")
-
-# openrouter_core._operation.warn_deprecated points one frame too deep before Python 3.12 (it passes
-# stacklevel=level - 1); on 3.12+ skip_file_prefixes gets it right. Remove once the runtime is fixed.
-caller_line = pytest.mark.xfail(
-    sys.version_info < (3, 12), reason="warn_deprecated is off by one frame before 3.12", strict=True
-)
 
 
 @pytest.fixture
@@ -38,7 +31,6 @@ def delegated(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     return calls
 
 
-@caller_line
 def test_warns_at_the_callers_line_and_delegates(delegated: list[tuple[Any, ...]]) -> None:
     core = OpenRouterCore(api_key="sk-test")
     request = {"input": "hi"}
@@ -63,7 +55,6 @@ def test_the_async_twin_warns_and_delegates(delegated: list[tuple[Any, ...]]) ->
     assert result is SENTINEL
 
 
-@caller_line
 def test_the_facade_warns_at_the_callers_line(delegated: list[tuple[Any, ...]]) -> None:
     responses = Beta(OpenRouterCore(api_key="sk-test")).responses
     with pytest.warns(DeprecationWarning, match="renamed to responses_send") as caught:

@@ -11,13 +11,15 @@ import pytest
 import openrouter_core as orc
 from openrouter_core import Err, RequestOptions, RetryConfig
 from openrouter_funcs.credits_create_coinbase_charge import (
+    credits_create_coinbase_charge,
+    credits_create_coinbase_charge_async,
+)
+from openrouter_funcs.models import (
     ChainId,
     CreateChargeRequest,
     CreateCoinbaseChargeRequest,
     CreateCoinbaseChargeResponse,
     CreateCoinbaseChargeSecurity,
-    credits_create_coinbase_charge,
-    credits_create_coinbase_charge_async,
 )
 from tests.helpers import API_KEY, CHARGE_BODY, SENDER, Runner, Wire, json_response, make_core
 

@@ -9,13 +9,9 @@ import pytest
 
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
-from openrouter_funcs.credits_get_credits import (
-    GetCreditsRequest,
-    GetCreditsResponse,
-    credits_get_credits,
-    credits_get_credits_async,
-)
-from openrouter_funcs.models.credits.get_credits import GetCreditsData
+from openrouter_funcs.credits_get_credits import credits_get_credits, credits_get_credits_async
+from openrouter_funcs.models import GetCreditsRequest, GetCreditsResponse
+from openrouter_funcs.models import GetCreditsResponseData as GetCreditsData
 from tests.helpers import API_KEY, CREDITS_BODY, Runner, Wire, json_response, make_core
 
 NO_RETRY = RequestOptions(retries=None)

@@ -72,7 +72,7 @@ def test_threads_sharing_one_core_each_get_their_own_answers() -> None:
             for thread in pool:
                 thread.join(timeout=120)
             assert not any(t.is_alive() for t in pool)
-            connections = core.sync_client()._transport._pool.connections  # type: ignore[attr-defined]
+            connections = core._sync().client._transport._pool.connections  # type: ignore[attr-defined]
             assert len(connections) <= threads
         assert len(fake.requests) == threads * calls
     assert wrong == []
@@ -88,7 +88,7 @@ def test_a_thousand_tasks_with_a_tenth_cancelled_midway() -> None:
         loop.set_exception_handler(lambda _, context: problems.append(str(context.get("message"))))
         limits = httpx.Limits(max_connections=50, max_keepalive_connections=50)
         with echo_server(delay=0.05) as url:
-            async_client = httpx.AsyncClient(limits=limits)
+            async_client = httpx.AsyncClient(limits=limits, timeout=None)  # noqa: S113 - None here: the SDK adds none either
             # httpcore's pool spends CPU quadratic in the number of queued requests (raw httpx too:
             # ~10 ms per request at 1000 queued, several times that under coverage), so this test
             # turns per-attempt timeouts off and bounds the whole run with wait_for instead.

@@ -15,12 +15,11 @@ from openrouter import OpenRouter
 from openrouter.testing import FakeOpenRouter, FakeResponse
 from openrouter_core import OpenRouterCore, RequestOptions, RetryConfig
 from openrouter_funcs.credits_create_coinbase_charge import (
-    ChainId,
-    CreateChargeRequest,
     credits_create_coinbase_charge,
     credits_create_coinbase_charge_async,
 )
 from openrouter_funcs.credits_get_credits import credits_get_credits, credits_get_credits_async
+from openrouter_funcs.models import ChainId, CreateChargeRequest
 from tests.helpers import SENDER
 
 KEY = "sk-or-v1-integration"

@@ -12,11 +12,10 @@ from hypothesis import strategies as st
 
 import openrouter_core as orc
 from openrouter_funcs.credits_create_coinbase_charge import (
-    ChainId,
-    CreateChargeRequest,
     credits_create_coinbase_charge,
     credits_create_coinbase_charge_async,
 )
+from openrouter_funcs.models import ChainId, CreateChargeRequest
 from tests.helpers import CHARGE_BODY, SENDER, Runner, Wire, json_response, make_core
 
 PROPERTY = settings(max_examples=1000, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))

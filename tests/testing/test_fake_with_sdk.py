@@ -22,11 +22,11 @@ from openrouter_core import (
     UnauthorizedResponseError,
 )
 from openrouter_funcs.credits_create_coinbase_charge import (
-    ChainId,
     credits_create_coinbase_charge,
     credits_create_coinbase_charge_async,
 )
 from openrouter_funcs.credits_get_credits import credits_get_credits, credits_get_credits_async
+from openrouter_funcs.models import ChainId
 
 SENDER = "0x" + "cd" * 20
 NO_RETRIES = RequestOptions(retries=None)
@@ -96,7 +96,7 @@ async def test_async_retry_on_503_then_success() -> None:
         fake.queue("getCredits", FakeResponse.error(503, headers={"retry-after-ms": "20"}))
         result = await credits_get_credits_async(fake.core(clock=Clock(async_sleep=no_sleep)))
     assert result.exchange.attempts == 2
-    assert slept == [0.02]
+    assert slept == [0.5]  # the server's 20 ms, raised to the backoff's initial interval
 
 
 def test_error_statuses_become_typed_errors(openrouter_fake: FakeOpenRouter) -> None:

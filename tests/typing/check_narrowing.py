@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing_extensions import assert_type
 
 from openrouter_core import Err, Ok, OpenRouterCore, OpenRouterSDKError, UnauthorizedResponseError
-from openrouter_funcs.credits_get_credits import GetCreditsResponse, credits_get_credits, credits_get_credits_async
+from openrouter_funcs.credits_get_credits import credits_get_credits, credits_get_credits_async
+from openrouter_funcs.models import GetCreditsResponse
 
 
 def with_if(core: OpenRouterCore) -> float:

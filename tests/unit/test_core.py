@@ -81,7 +81,7 @@ def test_openrouter_debug_garbage_is_a_clear_error(monkeypatch: pytest.MonkeyPat
     ],
 )
 def test_bad_server_url_is_an_error_at_construction(url: object) -> None:
-    with pytest.raises((TypeError, ValueError), match="^server_url: "):
+    with pytest.raises((TypeError, ValueError), match=r"^server_url: "):
         OpenRouterCore(server_url=url)  # type: ignore[arg-type]
 
 

@@ -8,8 +8,9 @@ import pytest
 
 import openrouter_core as orc
 from openrouter import OpenRouter
-from openrouter_funcs.credits_create_coinbase_charge import CreateChargeRequest, credits_create_coinbase_charge
+from openrouter_funcs.credits_create_coinbase_charge import credits_create_coinbase_charge
 from openrouter_funcs.credits_get_credits import credits_get_credits
+from openrouter_funcs.models import CreateChargeRequest
 from tests.helpers import API_KEY, CHARGE_BODY, CREDITS_BODY, SENDER, Wire, json_response
 
 CHARGE = CreateChargeRequest(amount=1, sender=SENDER, chain_id=1)
@@ -49,7 +50,7 @@ def test_methods_raise_the_very_error_object_of_the_result() -> None:
         captured.append(result.error)
         return result
 
-    import openrouter_funcs.credits_get_credits as module
+    import openrouter._resources.credits as module
 
     original = module.credits_get_credits
     module.credits_get_credits = spy  # type: ignore[assignment]

@@ -154,7 +154,7 @@ def test_the_key_never_appears_in_logs_errors_or_reprs(key: str, bearer: bool) -
 
 @given(key=KEYS)
 def test_the_key_never_appears_in_option_or_model_reprs(key: str) -> None:
-    from openrouter_funcs.credits_create_coinbase_charge import CreateCoinbaseChargeSecurity
+    from openrouter_funcs.models import CreateCoinbaseChargeSecurity
 
     options = RequestOptions(headers={"Authorization": f"Bearer {key}", "X-Other": "shown"})
     assert key not in repr(options)

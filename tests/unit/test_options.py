@@ -167,5 +167,5 @@ def test_hook_replacement_streaming_responses_are_read(run: Runner) -> None:
 
 
 def test_retries_must_be_a_retry_config() -> None:
-    with pytest.raises(TypeError, match="^retries: expected a RetryConfig"):
+    with pytest.raises(TypeError, match=r"^retries: expected a RetryConfig"):
         RequestOptions(retries={"strategy": "none"})  # type: ignore[arg-type]

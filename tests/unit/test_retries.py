@@ -13,11 +13,11 @@ import openrouter_core as orc
 from openrouter_core import BackoffStrategy, Err, RequestOptions, RetryConfig
 from openrouter_core._retries import RetryCodes, backoff_wait_ms, retry_after_ms
 from openrouter_funcs.credits_create_coinbase_charge import (
-    CreateChargeRequest,
     credits_create_coinbase_charge,
     credits_create_coinbase_charge_async,
 )
 from openrouter_funcs.credits_get_credits import credits_get_credits, credits_get_credits_async
+from openrouter_funcs.models import CreateChargeRequest
 from tests.helpers import CREDITS_BODY, SENDER, FakeClock, Runner, Wire, json_response, make_core
 
 STRATEGY = BackoffStrategy(initial_interval=500, max_interval=10_000, exponent=2, max_elapsed_time=30_000)
@@ -87,7 +87,7 @@ def test_retry_code_families(codes: list[int | str], inside: list[int], outside:
 
 @pytest.mark.parametrize("codes", [["6XX"], ["50X"], [True], ["abc"], [99], 429, "5XX"])
 def test_bad_retry_codes_fail_when_the_options_are_built(codes: object) -> None:
-    with pytest.raises((TypeError, ValueError), match="^retry_codes: "):
+    with pytest.raises((TypeError, ValueError), match=r"^retry_codes: "):
         RequestOptions(retry_codes=codes)  # type: ignore[arg-type]
 
 

@@ -29,7 +29,7 @@ SKIPPED_ENCODINGS: dict[str, str] = {
 # modules, their facade namespace and their generated tests, nor openrouter/_client.py: the
 # hand-written Credits slice keeps working. To switch over, empty this set, delete the paths in
 # REPLACED_BY_GENERATED, and regenerate.
-HELD_BACK: frozenset[str] = frozenset({"getCredits", "createCoinbaseCharge"})
+HELD_BACK: frozenset[str] = frozenset()
 HELD_BACK_PATHS = ("openrouter/_client.py",)
 REPLACED_BY_GENERATED = (
     "openrouter/_credits.py",

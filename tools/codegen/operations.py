@@ -454,11 +454,21 @@ def operation_literal(op: Op) -> list[str]:
         f"    errors={errors!r},",
         f"    security={op.security!r},",
         f"    idempotent={op.idempotent!r},",
-        f"    deprecated={op.deprecated!r},",
+        *_deprecated_argument(op),
         f"    management_key={op.management_key!r},",
         *([f"    error_model={op.error_model!r},"] if op.error_model else []),
         ")",
     ]
+
+
+def _deprecated_argument(op: Op) -> list[str]:
+    """``deprecated=...``: the warning's whole message, naming the function (wrapped to the line length)."""
+    if not op.deprecated:
+        return ["    deprecated=None,"]
+    lines = text.string_literal(f"{op.function} is deprecated: {op.deprecated}", 4, text.LINE_LENGTH - 1)
+    lines[0] = "    deprecated=" + lines[0].lstrip()
+    lines[-1] += ","
+    return lines
 
 
 def model_ref_text(module: str, name: str) -> str:

@@ -119,3 +119,20 @@ def comment(text: str, indent: int, max_lines: int = 2) -> list[str]:
     """``#`` comment lines."""
     pad = " " * indent
     return [f"{pad}# {line}" for line in wrap(plain(text), LINE_LENGTH - indent - 2, max_lines)]
+
+
+def string_literal(value: str, indent: int, width: int = LINE_LENGTH) -> list[str]:
+    """``value`` as Python source: one repr, or implicitly concatenated reprs in parentheses when too long."""
+    pad = " " * indent
+    if indent + len(repr(value)) <= width:
+        return [pad + repr(value)]
+    pieces, line = [], ""
+    for word in value.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and indent + 4 + len(repr(candidate + " ")) > width:
+            pieces.append(line + " ")
+            line = word
+        else:
+            line = candidate
+    pieces.append(line)
+    return [pad + "(", *(f"{pad}    {piece!r}" for piece in pieces), pad + ")"]

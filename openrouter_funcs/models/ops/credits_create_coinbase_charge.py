@@ -106,7 +106,7 @@ class CreateCoinbaseChargeResponseDataWeb3DataTransferIntentCallData:
 class CreateCoinbaseChargeResponseDataWeb3DataTransferIntentMetadata:
     """The ``metadata`` of ``CreateCoinbaseChargeResponseDataWeb3DataTransferIntent``."""
 
-    chain_id: float
+    chain_id: ChainId | int
     contract_address: str
     sender: str
 

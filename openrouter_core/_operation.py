@@ -13,8 +13,8 @@ Model references are strings (``"ops.credits_get_credits:GetCreditsResponse"``, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Coroutine, Mapping
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from openrouter_core._core import OpenRouterCore
@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from openrouter_core._options import RequestOptions
     from openrouter_core._result import Err, Ok
 
-__all__ = ["Operation", "call", "call_async", "lazy_exports"]
+__all__ = ["Operation", "async_twin", "call", "call_async", "lazy_exports"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 Encoding = Literal["json", "sse", "binary", "text", "empty"]
 Security = Literal["api_key", "bearer", "bearer_or_api_key", "none"]
@@ -47,7 +50,7 @@ class Operation:
         errors: the documented error statuses.
         security: ``"api_key"`` (the core's key), ``"bearer"`` (a per-call ``security`` argument),
             ``"bearer_or_api_key"`` (per call, falling back to the core's key) or ``"none"``.
-        idempotent: safe to re-send after any failure (GET, PUT, DELETE).
+        idempotent: safe to re-send after any failure; by default, from the method (GET, PUT, DELETE).
         deprecated: the deprecation message, when the operation is deprecated.
         management_key: the operation needs a management key (documentation only).
         stream: the body field that selects an SSE answer, and ``(model, sentinel)`` of its events.
@@ -91,7 +94,7 @@ class Operation:
         responses: Mapping[int, tuple[Encoding, str | None]],
         errors: tuple[int, ...] = (),
         security: Security = "api_key",
-        idempotent: bool,
+        idempotent: bool | None = None,
         deprecated: str | None = None,
         management_key: bool = False,
         stream: tuple[str, str, str] | None = None,
@@ -109,7 +112,8 @@ class Operation:
         self.responses = dict(responses)
         self.errors = errors
         self.security = security
-        self.idempotent = idempotent
+        # GET, PUT and DELETE may be re-sent after any failure; POST and PATCH only where it is safe.
+        self.idempotent = method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS") if idempotent is None else idempotent
         self.deprecated = deprecated
         self.management_key = management_key
         self.stream = stream
@@ -227,6 +231,34 @@ async def call_async(
         return plan
     handle = core._async()
     return await run_async(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
+
+
+def async_twin(function: Callable[P, R], operation: Operation) -> Callable[P, Coroutine[Any, Any, R]]:
+    """The ``_async`` twin of an operation's function: the same parameters, awaited.
+
+    Generated modules write their sync function and get the twin from here, typed from it (a type
+    checker sees the same parameters), named ``<function>_async``.
+    """
+    if operation.security in ("bearer", "bearer_or_api_key"):
+
+        async def twin_with_security(
+            core: OpenRouterCore, security: object, request: object, options: RequestOptions | None = None
+        ) -> Ok[Any] | Err[OpenRouterSDKError]:
+            return await call_async(core, operation, request, options, security=security)
+
+        twin: Callable[..., Coroutine[Any, Any, Any]] = twin_with_security
+    else:
+
+        async def twin_without_security(
+            core: OpenRouterCore, request: object = None, options: RequestOptions | None = None
+        ) -> Ok[Any] | Err[OpenRouterSDKError]:
+            return await call_async(core, operation, request, options)
+
+        twin = twin_without_security
+    name = function.__name__ + "_async"
+    twin.__name__, twin.__qualname__, twin.__module__ = name, name, function.__module__
+    twin.__doc__ = f"The async twin of ``{function.__name__}``: same arguments, same results (awaited)."
+    return twin
 
 
 def lazy_exports(operation: Operation) -> Callable[[str], object]:

@@ -5,63 +5,40 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.api_keys_get_current_key_metadata import (
-        GetCurrentKeyRequest,
-        GetCurrentKeyRequestDict,
-        GetCurrentKeyResponse,
-    )
+    from openrouter_funcs.models.ops import api_keys_get_current_key_metadata as models
 
-__all__ = ["api_keys_get_current_key_metadata", "api_keys_get_current_key_metadata_async"]
+    Request = models.GetCurrentKeyRequest | models.GetCurrentKeyRequestDict
 
 OPERATION = Operation(
     "getCurrentKey",
     "GET",
     "/key",
     request="ops.api_keys_get_current_key_metadata:GetCurrentKeyRequest",
-    body=None,
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "ops.api_keys_get_current_key_metadata:GetCurrentKeyResponse")},
     errors=(401, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def api_keys_get_current_key_metadata(
-    core: OpenRouterCore,
-    request: GetCurrentKeyRequest | GetCurrentKeyRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[GetCurrentKeyResponse, OpenRouterSDKError]:
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Result[models.GetCurrentKeyResponse, OpenRouterSDKError]:
     """Get current API key.
 
     Get information on the API key associated with the current authentication session
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``GetCurrentKeyRequest``, or a dict with the JSON names (``GetCurrentKeyRequestDict``): the
-            per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``GetCurrentKeyRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(GetCurrentKeyResponse)``, or ``Err`` with ``UnauthorizedResponseError`` (401),
-        ``InternalServerResponseError`` (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable response),
-        or ``SDKValidationError`` (nothing was sent).
+        ``Ok(GetCurrentKeyResponse)``, or ``Err``: a typed status error (401, 500) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def api_keys_get_current_key_metadata_async(
-    core: OpenRouterCore,
-    request: GetCurrentKeyRequest | GetCurrentKeyRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[GetCurrentKeyResponse, OpenRouterSDKError]:
-    """The async twin of ``api_keys_get_current_key_metadata``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+api_keys_get_current_key_metadata_async = async_twin(api_keys_get_current_key_metadata, OPERATION)

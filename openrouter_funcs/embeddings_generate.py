@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.embeddings_generate import (
-        CreateEmbeddingsRequest,
-        CreateEmbeddingsRequestDict,
-        CreateEmbeddingsResponse,
-    )
+    from openrouter_funcs.models.ops import embeddings_generate as models
 
-__all__ = ["embeddings_generate", "embeddings_generate_async"]
+    Request = models.CreateEmbeddingsRequest | models.CreateEmbeddingsRequestDict
 
 OPERATION = Operation(
     "createEmbeddings",
@@ -23,49 +19,28 @@ OPERATION = Operation(
     "/embeddings",
     request="ops.embeddings_generate:CreateEmbeddingsRequest",
     body="json",
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "ops.embeddings_generate:CreateEmbeddingsResponse")},
     errors=(400, 401, 402, 404, 408, 413, 429, 500, 502, 503, 524, 529),
-    security="api_key",
-    idempotent=False,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def embeddings_generate(
-    core: OpenRouterCore,
-    request: CreateEmbeddingsRequest | CreateEmbeddingsRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[CreateEmbeddingsResponse, OpenRouterSDKError]:
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Result[models.CreateEmbeddingsResponse, OpenRouterSDKError]:
     """Submit an embedding request.
 
     Submits an embedding request to the embeddings router
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``CreateEmbeddingsRequest``, or a dict with the JSON names (``CreateEmbeddingsRequestDict``): the
-            body's fields and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``CreateEmbeddingsRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(CreateEmbeddingsResponse)``, or ``Err`` with ``BadRequestResponseError`` (400),
-        ``UnauthorizedResponseError`` (401), ``PaymentRequiredResponseError`` (402), ``NotFoundResponseError`` (404),
-        ``RequestTimeoutResponseError`` (408), ``PayloadTooLargeResponseError`` (413), ``TooManyRequestsResponseError``
-        (429), ``InternalServerResponseError`` (500), ``BadGatewayResponseError`` (502),
-        ``ServiceUnavailableResponseError`` (503), ``EdgeNetworkTimeoutResponseError`` (524),
-        ``ProviderOverloadedResponseError`` (529), another ``OpenRouterError``, an ``HTTPClientError`` (no usable
-        response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(CreateEmbeddingsResponse)``, or ``Err``: a typed status error (400, 401, 402, 404, 408, 413, 429, 500, 502,
+        503, 524, 529) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def embeddings_generate_async(
-    core: OpenRouterCore,
-    request: CreateEmbeddingsRequest | CreateEmbeddingsRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[CreateEmbeddingsResponse, OpenRouterSDKError]:
-    """The async twin of ``embeddings_generate``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+embeddings_generate_async = async_twin(embeddings_generate, OPERATION)

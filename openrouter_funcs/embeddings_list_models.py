@@ -5,64 +5,42 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.models_list_response import ModelsListResponse
-    from openrouter_funcs.models.ops.embeddings_list_models import (
-        ListEmbeddingsModelsRequest,
-        ListEmbeddingsModelsRequestDict,
-    )
+    from openrouter_funcs.models.ops import embeddings_list_models as models
 
-__all__ = ["embeddings_list_models", "embeddings_list_models_async"]
+    Request = models.ListEmbeddingsModelsRequest | models.ListEmbeddingsModelsRequestDict
 
 OPERATION = Operation(
     "listEmbeddingsModels",
     "GET",
     "/embeddings/models",
     request="ops.embeddings_list_models:ListEmbeddingsModelsRequest",
-    body=None,
-    path_params=(),
     query=("offset", "limit"),
-    headers=(),
     responses={200: ("json", "models_list_response:ModelsListResponse")},
     errors=(400, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def embeddings_list_models(
-    core: OpenRouterCore,
-    request: ListEmbeddingsModelsRequest | ListEmbeddingsModelsRequestDict | None = None,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
 ) -> Result[ModelsListResponse, OpenRouterSDKError]:
     """List all embeddings models.
 
     Returns a list of all available embeddings models and their properties
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListEmbeddingsModelsRequest``, or a dict with the JSON names
-            (``ListEmbeddingsModelsRequestDict``): the parameters and the per-call app headers. Optional: no field is
-            required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListEmbeddingsModelsRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ModelsListResponse)``, or ``Err`` with ``BadRequestResponseError`` (400), ``InternalServerResponseError``
-        (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable response), or ``SDKValidationError``
-        (nothing was sent).
+        ``Ok(ModelsListResponse)``, or ``Err``: a typed status error (400, 500) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def embeddings_list_models_async(
-    core: OpenRouterCore,
-    request: ListEmbeddingsModelsRequest | ListEmbeddingsModelsRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[ModelsListResponse, OpenRouterSDKError]:
-    """The async twin of ``embeddings_list_models``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+embeddings_list_models_async = async_twin(embeddings_list_models, OPERATION)

@@ -5,61 +5,40 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.endpoints_list import (
-        ListEndpointsOperationResponse,
-        ListEndpointsRequest,
-        ListEndpointsRequestDict,
-    )
+    from openrouter_funcs.models.ops import endpoints_list as models
 
-__all__ = ["endpoints_list", "endpoints_list_async"]
+    Request = models.ListEndpointsRequest | models.ListEndpointsRequestDict
 
 OPERATION = Operation(
     "listEndpoints",
     "GET",
     "/models/{author}/{slug}/endpoints",
     request="ops.endpoints_list:ListEndpointsRequest",
-    body=None,
     path_params=("author", "slug"),
-    query=(),
-    headers=(),
     responses={200: ("json", "ops.endpoints_list:ListEndpointsOperationResponse")},
     errors=(403, 404, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def endpoints_list(
-    core: OpenRouterCore,
-    request: ListEndpointsRequest | ListEndpointsRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[ListEndpointsOperationResponse, OpenRouterSDKError]:
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Result[models.ListEndpointsOperationResponse, OpenRouterSDKError]:
     """List all endpoints for a model.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListEndpointsRequest``, or a dict with the JSON names (``ListEndpointsRequestDict``): the
-            parameters and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListEndpointsRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ListEndpointsOperationResponse)``, or ``Err`` with ``ForbiddenResponseError`` (403),
-        ``NotFoundResponseError`` (404), ``InternalServerResponseError`` (500), another ``OpenRouterError``, an
-        ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ListEndpointsOperationResponse)``, or ``Err``: a typed status error (403, 404, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def endpoints_list_async(
-    core: OpenRouterCore,
-    request: ListEndpointsRequest | ListEndpointsRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[ListEndpointsOperationResponse, OpenRouterSDKError]:
-    """The async twin of ``endpoints_list``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+endpoints_list_async = async_twin(endpoints_list, OPERATION)

@@ -5,61 +5,39 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.endpoints_list_zdr_endpoints import (
-        ListEndpointsZdrRequest,
-        ListEndpointsZdrRequestDict,
-        ListEndpointsZdrResponse,
-    )
+    from openrouter_funcs.models.ops import endpoints_list_zdr_endpoints as models
 
-__all__ = ["endpoints_list_zdr_endpoints", "endpoints_list_zdr_endpoints_async"]
+    Request = models.ListEndpointsZdrRequest | models.ListEndpointsZdrRequestDict
 
 OPERATION = Operation(
     "listEndpointsZdr",
     "GET",
     "/endpoints/zdr",
     request="ops.endpoints_list_zdr_endpoints:ListEndpointsZdrRequest",
-    body=None,
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "ops.endpoints_list_zdr_endpoints:ListEndpointsZdrResponse")},
     errors=(403, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def endpoints_list_zdr_endpoints(
-    core: OpenRouterCore,
-    request: ListEndpointsZdrRequest | ListEndpointsZdrRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[ListEndpointsZdrResponse, OpenRouterSDKError]:
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Result[models.ListEndpointsZdrResponse, OpenRouterSDKError]:
     """Preview the impact of ZDR on the available endpoints.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListEndpointsZdrRequest``, or a dict with the JSON names (``ListEndpointsZdrRequestDict``): the
-            per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListEndpointsZdrRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ListEndpointsZdrResponse)``, or ``Err`` with ``ForbiddenResponseError`` (403),
-        ``InternalServerResponseError`` (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable response),
-        or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ListEndpointsZdrResponse)``, or ``Err``: a typed status error (403, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def endpoints_list_zdr_endpoints_async(
-    core: OpenRouterCore,
-    request: ListEndpointsZdrRequest | ListEndpointsZdrRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[ListEndpointsZdrResponse, OpenRouterSDKError]:
-    """The async twin of ``endpoints_list_zdr_endpoints``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+endpoints_list_zdr_endpoints_async = async_twin(endpoints_list_zdr_endpoints, OPERATION)

@@ -5,61 +5,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.file_list_response import FileListResponse
-    from openrouter_funcs.models.ops.files_list import ListFilesRequest, ListFilesRequestDict
+    from openrouter_funcs.models.ops import files_list as models
 
-__all__ = ["files_list", "files_list_async"]
+    Request = models.ListFilesRequest | models.ListFilesRequestDict
 
 OPERATION = Operation(
     "listFiles",
     "GET",
     "/files",
     request="ops.files_list:ListFilesRequest",
-    body=None,
-    path_params=(),
     query=("limit", "cursor", "workspace_id", "provider", "after", "after_id", "before_id", "order"),
-    headers=(),
     responses={200: ("json", "file_list_response:FileListResponse")},
     errors=(400, 401, 403, 429, 500, 502, 503),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def files_list(
-    core: OpenRouterCore,
-    request: ListFilesRequest | ListFilesRequestDict | None = None,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
 ) -> Result[FileListResponse, OpenRouterSDKError]:
     """List files.
 
     Lists files belonging to the workspace of the authenticating API key.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListFilesRequest``, or a dict with the JSON names (``ListFilesRequestDict``): the parameters
-            and the per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListFilesRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(FileListResponse)``, or ``Err`` with ``BadRequestResponseError`` (400), ``UnauthorizedResponseError``
-        (401), ``ForbiddenResponseError`` (403), ``TooManyRequestsResponseError`` (429), ``InternalServerResponseError``
-        (500), ``BadGatewayResponseError`` (502), ``ServiceUnavailableResponseError`` (503), another
-        ``OpenRouterError``, an ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(FileListResponse)``, or ``Err``: a typed status error (400, 401, 403, 429, 500, 502, 503) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def files_list_async(
-    core: OpenRouterCore,
-    request: ListFilesRequest | ListFilesRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[FileListResponse, OpenRouterSDKError]:
-    """The async twin of ``files_list``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+files_list_async = async_twin(files_list, OPERATION)

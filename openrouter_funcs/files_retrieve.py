@@ -5,61 +5,44 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.file_response import FileResponse
-    from openrouter_funcs.models.ops.files_retrieve import GetFileMetadataRequest, GetFileMetadataRequestDict
+    from openrouter_funcs.models.ops import files_retrieve as models
 
-__all__ = ["files_retrieve", "files_retrieve_async"]
+    Request = models.GetFileMetadataRequest | models.GetFileMetadataRequestDict
 
 OPERATION = Operation(
     "getFileMetadata",
     "GET",
     "/files/{file_id}",
     request="ops.files_retrieve:GetFileMetadataRequest",
-    body=None,
     path_params=("file_id",),
     query=("workspace_id", "provider"),
-    headers=(),
     responses={200: ("json", "file_response:FileResponse")},
     errors=(401, 403, 404, 429, 500, 502, 503),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def files_retrieve(
-    core: OpenRouterCore,
-    request: GetFileMetadataRequest | GetFileMetadataRequestDict,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[FileResponse, OpenRouterSDKError]:
     """Get file metadata.
 
     Retrieves metadata for a single file owned by the requesting workspace.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``GetFileMetadataRequest``, or a dict with the JSON names (``GetFileMetadataRequestDict``): the
-            parameters and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``GetFileMetadataRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(FileResponse)``, or ``Err`` with ``UnauthorizedResponseError`` (401), ``ForbiddenResponseError`` (403),
-        ``NotFoundResponseError`` (404), ``TooManyRequestsResponseError`` (429), ``InternalServerResponseError`` (500),
-        ``BadGatewayResponseError`` (502), ``ServiceUnavailableResponseError`` (503), another ``OpenRouterError``, an
-        ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(FileResponse)``, or ``Err``: a typed status error (401, 403, 404, 429, 500, 502, 503) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def files_retrieve_async(
-    core: OpenRouterCore,
-    request: GetFileMetadataRequest | GetFileMetadataRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[FileResponse, OpenRouterSDKError]:
-    """The async twin of ``files_retrieve``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+files_retrieve_async = async_twin(files_retrieve, OPERATION)

@@ -5,60 +5,41 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.generation_response import GenerationResponse
-    from openrouter_funcs.models.ops.generations_get_generation import GetGenerationRequest, GetGenerationRequestDict
+    from openrouter_funcs.models.ops import generations_get_generation as models
 
-__all__ = ["generations_get_generation", "generations_get_generation_async"]
+    Request = models.GetGenerationRequest | models.GetGenerationRequestDict
 
 OPERATION = Operation(
     "getGeneration",
     "GET",
     "/generation",
     request="ops.generations_get_generation:GetGenerationRequest",
-    body=None,
-    path_params=(),
     query=("id",),
-    headers=(),
     responses={200: ("json", "generation_response:GenerationResponse")},
     errors=(401, 402, 404, 429, 500, 502, 524, 529),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def generations_get_generation(
-    core: OpenRouterCore,
-    request: GetGenerationRequest | GetGenerationRequestDict,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[GenerationResponse, OpenRouterSDKError]:
     """Get request & usage metadata for a generation.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``GetGenerationRequest``, or a dict with the JSON names (``GetGenerationRequestDict``): the
-            parameters and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``GetGenerationRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(GenerationResponse)``, or ``Err`` with ``UnauthorizedResponseError`` (401),
-        ``PaymentRequiredResponseError`` (402), ``NotFoundResponseError`` (404), ``TooManyRequestsResponseError`` (429),
-        ``InternalServerResponseError`` (500), ``BadGatewayResponseError`` (502), ``EdgeNetworkTimeoutResponseError``
-        (524), ``ProviderOverloadedResponseError`` (529), another ``OpenRouterError``, an ``HTTPClientError`` (no usable
-        response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(GenerationResponse)``, or ``Err``: a typed status error (401, 402, 404, 429, 500, 502, 524, 529) or any
+        other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def generations_get_generation_async(
-    core: OpenRouterCore,
-    request: GetGenerationRequest | GetGenerationRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[GenerationResponse, OpenRouterSDKError]:
-    """The async twin of ``generations_get_generation``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+generations_get_generation_async = async_twin(generations_get_generation, OPERATION)

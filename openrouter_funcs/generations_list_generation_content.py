@@ -5,63 +5,41 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.generation_content_response import GenerationContentResponse
-    from openrouter_funcs.models.ops.generations_list_generation_content import (
-        ListGenerationContentRequest,
-        ListGenerationContentRequestDict,
-    )
+    from openrouter_funcs.models.ops import generations_list_generation_content as models
 
-__all__ = ["generations_list_generation_content", "generations_list_generation_content_async"]
+    Request = models.ListGenerationContentRequest | models.ListGenerationContentRequestDict
 
 OPERATION = Operation(
     "listGenerationContent",
     "GET",
     "/generation/content",
     request="ops.generations_list_generation_content:ListGenerationContentRequest",
-    body=None,
-    path_params=(),
     query=("id",),
-    headers=(),
     responses={200: ("json", "generation_content_response:GenerationContentResponse")},
     errors=(401, 403, 404, 429, 500, 502, 524, 529),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def generations_list_generation_content(
-    core: OpenRouterCore,
-    request: ListGenerationContentRequest | ListGenerationContentRequestDict,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[GenerationContentResponse, OpenRouterSDKError]:
     """Get stored prompt, completion, and error content for a generation.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListGenerationContentRequest``, or a dict with the JSON names
-            (``ListGenerationContentRequestDict``): the parameters and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListGenerationContentRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(GenerationContentResponse)``, or ``Err`` with ``UnauthorizedResponseError`` (401),
-        ``ForbiddenResponseError`` (403), ``NotFoundResponseError`` (404), ``TooManyRequestsResponseError`` (429),
-        ``InternalServerResponseError`` (500), ``BadGatewayResponseError`` (502), ``EdgeNetworkTimeoutResponseError``
-        (524), ``ProviderOverloadedResponseError`` (529), another ``OpenRouterError``, an ``HTTPClientError`` (no usable
-        response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(GenerationContentResponse)``, or ``Err``: a typed status error (401, 403, 404, 429, 500, 502, 524, 529) or
+        any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def generations_list_generation_content_async(
-    core: OpenRouterCore,
-    request: ListGenerationContentRequest | ListGenerationContentRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[GenerationContentResponse, OpenRouterSDKError]:
-    """The async twin of ``generations_list_generation_content``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+generations_list_generation_content_async = async_twin(generations_list_generation_content, OPERATION)

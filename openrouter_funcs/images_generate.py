@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.image_generation_response import ImageGenerationResponse
-    from openrouter_funcs.models.ops.images_generate import CreateImagesRequest, CreateImagesRequestDict
+    from openrouter_funcs.models.ops import images_generate as models
 
-__all__ = ["images_generate", "images_generate_async"]
+    Request = models.CreateImagesRequest | models.CreateImagesRequestDict
 
 OPERATION = Operation(
     "createImages",
@@ -20,44 +20,28 @@ OPERATION = Operation(
     "/images",
     request="ops.images_generate:CreateImagesRequest",
     body="json",
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "image_generation_response:ImageGenerationResponse")},
     errors=(400, 401, 402, 403, 404, 413, 429, 500, 502, 524, 529),
-    security="api_key",
-    idempotent=False,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def images_generate(
-    core: OpenRouterCore, request: CreateImagesRequest | CreateImagesRequestDict, options: RequestOptions | None = None
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[ImageGenerationResponse, OpenRouterSDKError]:
     """Generate an image.
 
     Generates an image from a text prompt via the image generation router
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``CreateImagesRequest``, or a dict with the JSON names (``CreateImagesRequestDict``): the body's
-            fields and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``CreateImagesRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ImageGenerationResponse)``, or ``Err`` with ``BadRequestResponseError`` (400),
-        ``UnauthorizedResponseError`` (401), ``PaymentRequiredResponseError`` (402), ``ForbiddenResponseError`` (403),
-        ``NotFoundResponseError`` (404), ``PayloadTooLargeResponseError`` (413), ``TooManyRequestsResponseError`` (429),
-        ``InternalServerResponseError`` (500), ``BadGatewayResponseError`` (502), ``EdgeNetworkTimeoutResponseError``
-        (524), ``ProviderOverloadedResponseError`` (529), another ``OpenRouterError``, an ``HTTPClientError`` (no usable
-        response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ImageGenerationResponse)``, or ``Err``: a typed status error (400, 401, 402, 403, 404, 413, 429, 500, 502,
+        524, 529) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def images_generate_async(
-    core: OpenRouterCore, request: CreateImagesRequest | CreateImagesRequestDict, options: RequestOptions | None = None
-) -> Result[ImageGenerationResponse, OpenRouterSDKError]:
-    """The async twin of ``images_generate``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+images_generate_async = async_twin(images_generate, OPERATION)

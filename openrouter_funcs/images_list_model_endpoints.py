@@ -5,40 +5,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.image_model_endpoints_response import ImageModelEndpointsResponse
-    from openrouter_funcs.models.ops.images_list_model_endpoints import (
-        ListImageModelEndpointsRequest,
-        ListImageModelEndpointsRequestDict,
-    )
+    from openrouter_funcs.models.ops import images_list_model_endpoints as models
 
-__all__ = ["images_list_model_endpoints", "images_list_model_endpoints_async"]
+    Request = models.ListImageModelEndpointsRequest | models.ListImageModelEndpointsRequestDict
 
 OPERATION = Operation(
     "listImageModelEndpoints",
     "GET",
     "/images/models/{author}/{slug}/endpoints",
     request="ops.images_list_model_endpoints:ListImageModelEndpointsRequest",
-    body=None,
     path_params=("author", "slug"),
-    query=(),
-    headers=(),
     responses={200: ("json", "image_model_endpoints_response:ImageModelEndpointsResponse")},
     errors=(404, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def images_list_model_endpoints(
-    core: OpenRouterCore,
-    request: ListImageModelEndpointsRequest | ListImageModelEndpointsRequestDict,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[ImageModelEndpointsResponse, OpenRouterSDKError]:
     """List endpoints for an image model.
 
@@ -46,23 +34,15 @@ def images_list_model_endpoints(
     and passthrough allowlist.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListImageModelEndpointsRequest``, or a dict with the JSON names
-            (``ListImageModelEndpointsRequestDict``): the parameters and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListImageModelEndpointsRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ImageModelEndpointsResponse)``, or ``Err`` with ``NotFoundResponseError`` (404),
-        ``InternalServerResponseError`` (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable response),
-        or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ImageModelEndpointsResponse)``, or ``Err``: a typed status error (404, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def images_list_model_endpoints_async(
-    core: OpenRouterCore,
-    request: ListImageModelEndpointsRequest | ListImageModelEndpointsRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[ImageModelEndpointsResponse, OpenRouterSDKError]:
-    """The async twin of ``images_list_model_endpoints``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+images_list_model_endpoints_async = async_twin(images_list_model_endpoints, OPERATION)

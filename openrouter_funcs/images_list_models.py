@@ -5,37 +5,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.image_models_list_response import ImageModelsListResponse
-    from openrouter_funcs.models.ops.images_list_models import ListImageModelsRequest, ListImageModelsRequestDict
+    from openrouter_funcs.models.ops import images_list_models as models
 
-__all__ = ["images_list_models", "images_list_models_async"]
+    Request = models.ListImageModelsRequest | models.ListImageModelsRequestDict
 
 OPERATION = Operation(
     "listImageModels",
     "GET",
     "/images/models",
     request="ops.images_list_models:ListImageModelsRequest",
-    body=None,
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "image_models_list_response:ImageModelsListResponse")},
     errors=(500,),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def images_list_models(
-    core: OpenRouterCore,
-    request: ListImageModelsRequest | ListImageModelsRequestDict | None = None,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
 ) -> Result[ImageModelsListResponse, OpenRouterSDKError]:
     """List image generation models.
 
@@ -43,22 +33,14 @@ def images_list_models(
     per-endpoint records.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListImageModelsRequest``, or a dict with the JSON names (``ListImageModelsRequestDict``): the
-            per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListImageModelsRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ImageModelsListResponse)``, or ``Err`` with ``InternalServerResponseError`` (500), another
-        ``OpenRouterError``, an ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ImageModelsListResponse)``, or ``Err``: a typed status error (500) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def images_list_models_async(
-    core: OpenRouterCore,
-    request: ListImageModelsRequest | ListImageModelsRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[ImageModelsListResponse, OpenRouterSDKError]:
-    """The async twin of ``images_list_models``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+images_list_models_async = async_twin(images_list_models, OPERATION)

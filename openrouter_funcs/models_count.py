@@ -5,58 +5,41 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.models_count_response import ModelsCountResponse
-    from openrouter_funcs.models.ops.models_count import ListModelsCountRequest, ListModelsCountRequestDict
+    from openrouter_funcs.models.ops import models_count as models
 
-__all__ = ["models_count", "models_count_async"]
+    Request = models.ListModelsCountRequest | models.ListModelsCountRequestDict
 
 OPERATION = Operation(
     "listModelsCount",
     "GET",
     "/models/count",
     request="ops.models_count:ListModelsCountRequest",
-    body=None,
-    path_params=(),
     query=("output_modalities",),
-    headers=(),
     responses={200: ("json", "models_count_response:ModelsCountResponse")},
     errors=(400, 403, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def models_count(
-    core: OpenRouterCore,
-    request: ListModelsCountRequest | ListModelsCountRequestDict | None = None,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
 ) -> Result[ModelsCountResponse, OpenRouterSDKError]:
     """Get total count of available models.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListModelsCountRequest``, or a dict with the JSON names (``ListModelsCountRequestDict``): the
-            parameters and the per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListModelsCountRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ModelsCountResponse)``, or ``Err`` with ``BadRequestResponseError`` (400), ``ForbiddenResponseError``
-        (403), ``InternalServerResponseError`` (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable
-        response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ModelsCountResponse)``, or ``Err``: a typed status error (400, 403, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def models_count_async(
-    core: OpenRouterCore,
-    request: ListModelsCountRequest | ListModelsCountRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[ModelsCountResponse, OpenRouterSDKError]:
-    """The async twin of ``models_count``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+models_count_async = async_twin(models_count, OPERATION)

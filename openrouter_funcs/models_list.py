@@ -5,22 +5,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.models_list_response import ModelsListResponse
-    from openrouter_funcs.models.ops.models_list import GetModelsRequest, GetModelsRequestDict
+    from openrouter_funcs.models.ops import models_list as models
 
-__all__ = ["models_list", "models_list_async"]
+    Request = models.GetModelsRequest | models.GetModelsRequestDict
 
 OPERATION = Operation(
     "getModels",
     "GET",
     "/models",
     request="ops.models_list:GetModelsRequest",
-    body=None,
-    path_params=(),
     query=(
         "offset",
         "limit",
@@ -54,41 +52,26 @@ OPERATION = Operation(
         "min_tool_success_rate",
         "max_tool_success_rate",
     ),
-    headers=(),
     responses={200: ("json", "models_list_response:ModelsListResponse")},
     errors=(400, 403, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def models_list(
-    core: OpenRouterCore,
-    request: GetModelsRequest | GetModelsRequestDict | None = None,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
 ) -> Result[ModelsListResponse, OpenRouterSDKError]:
     """List all models and their properties.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``GetModelsRequest``, or a dict with the JSON names (``GetModelsRequestDict``): the parameters
-            and the per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``GetModelsRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ModelsListResponse)``, or ``Err`` with ``BadRequestResponseError`` (400), ``ForbiddenResponseError`` (403),
-        ``InternalServerResponseError`` (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable response),
-        or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ModelsListResponse)``, or ``Err``: a typed status error (400, 403, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def models_list_async(
-    core: OpenRouterCore,
-    request: GetModelsRequest | GetModelsRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[ModelsListResponse, OpenRouterSDKError]:
-    """The async twin of ``models_list``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+models_list_async = async_twin(models_list, OPERATION)

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.oauth_create_auth_code import (
-        CreateAuthKeysCodeRequest,
-        CreateAuthKeysCodeRequestDict,
-        CreateAuthKeysCodeResponse,
-    )
+    from openrouter_funcs.models.ops import oauth_create_auth_code as models
 
-__all__ = ["oauth_create_auth_code", "oauth_create_auth_code_async"]
+    Request = models.CreateAuthKeysCodeRequest | models.CreateAuthKeysCodeRequestDict
 
 OPERATION = Operation(
     "createAuthKeysCode",
@@ -23,46 +19,28 @@ OPERATION = Operation(
     "/auth/keys/code",
     request="ops.oauth_create_auth_code:CreateAuthKeysCodeRequest",
     body="json",
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "ops.oauth_create_auth_code:CreateAuthKeysCodeResponse")},
     errors=(400, 401, 403, 409, 500),
-    security="api_key",
-    idempotent=False,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def oauth_create_auth_code(
-    core: OpenRouterCore,
-    request: CreateAuthKeysCodeRequest | CreateAuthKeysCodeRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[CreateAuthKeysCodeResponse, OpenRouterSDKError]:
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Result[models.CreateAuthKeysCodeResponse, OpenRouterSDKError]:
     """Create authorization code.
 
     Create an authorization code for the PKCE flow to generate a user-controlled API key
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``CreateAuthKeysCodeRequest``, or a dict with the JSON names (``CreateAuthKeysCodeRequestDict``):
-            the body's fields and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``CreateAuthKeysCodeRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(CreateAuthKeysCodeResponse)``, or ``Err`` with ``BadRequestResponseError`` (400),
-        ``UnauthorizedResponseError`` (401), ``ForbiddenResponseError`` (403), ``ConflictResponseError`` (409),
-        ``InternalServerResponseError`` (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable response),
-        or ``SDKValidationError`` (nothing was sent).
+        ``Ok(CreateAuthKeysCodeResponse)``, or ``Err``: a typed status error (400, 401, 403, 409, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def oauth_create_auth_code_async(
-    core: OpenRouterCore,
-    request: CreateAuthKeysCodeRequest | CreateAuthKeysCodeRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[CreateAuthKeysCodeResponse, OpenRouterSDKError]:
-    """The async twin of ``oauth_create_auth_code``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+oauth_create_auth_code_async = async_twin(oauth_create_auth_code, OPERATION)

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.oauth_exchange_auth_code_for_api_key import (
-        ExchangeAuthCodeForAPIKeyRequest,
-        ExchangeAuthCodeForAPIKeyRequestDict,
-        ExchangeAuthCodeForAPIKeyResponse,
-    )
+    from openrouter_funcs.models.ops import oauth_exchange_auth_code_for_api_key as models
 
-__all__ = ["oauth_exchange_auth_code_for_api_key", "oauth_exchange_auth_code_for_api_key_async"]
+    Request = models.ExchangeAuthCodeForAPIKeyRequest | models.ExchangeAuthCodeForAPIKeyRequestDict
 
 OPERATION = Operation(
     "exchangeAuthCodeForAPIKey",
@@ -23,45 +19,28 @@ OPERATION = Operation(
     "/auth/keys",
     request="ops.oauth_exchange_auth_code_for_api_key:ExchangeAuthCodeForAPIKeyRequest",
     body="json",
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "ops.oauth_exchange_auth_code_for_api_key:ExchangeAuthCodeForAPIKeyResponse")},
     errors=(400, 403, 500),
-    security="api_key",
-    idempotent=False,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def oauth_exchange_auth_code_for_api_key(
-    core: OpenRouterCore,
-    request: ExchangeAuthCodeForAPIKeyRequest | ExchangeAuthCodeForAPIKeyRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[ExchangeAuthCodeForAPIKeyResponse, OpenRouterSDKError]:
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Result[models.ExchangeAuthCodeForAPIKeyResponse, OpenRouterSDKError]:
     """Exchange authorization code for API key.
 
     Exchange an authorization code from the PKCE flow for a user-controlled API key
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ExchangeAuthCodeForAPIKeyRequest``, or a dict with the JSON names
-            (``ExchangeAuthCodeForAPIKeyRequestDict``): the body's fields and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ExchangeAuthCodeForAPIKeyRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ExchangeAuthCodeForAPIKeyResponse)``, or ``Err`` with ``BadRequestResponseError`` (400),
-        ``ForbiddenResponseError`` (403), ``InternalServerResponseError`` (500), another ``OpenRouterError``, an
-        ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ExchangeAuthCodeForAPIKeyResponse)``, or ``Err``: a typed status error (400, 403, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def oauth_exchange_auth_code_for_api_key_async(
-    core: OpenRouterCore,
-    request: ExchangeAuthCodeForAPIKeyRequest | ExchangeAuthCodeForAPIKeyRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[ExchangeAuthCodeForAPIKeyResponse, OpenRouterSDKError]:
-    """The async twin of ``oauth_exchange_auth_code_for_api_key``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+oauth_exchange_auth_code_for_api_key_async = async_twin(oauth_exchange_auth_code_for_api_key, OPERATION)

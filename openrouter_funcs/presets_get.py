@@ -5,56 +5,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.get_preset_response import GetPresetResponse
-    from openrouter_funcs.models.ops.presets_get import GetPresetRequest, GetPresetRequestDict
+    from openrouter_funcs.models.ops import presets_get as models
 
-__all__ = ["presets_get", "presets_get_async"]
+    Request = models.GetPresetRequest | models.GetPresetRequestDict
 
 OPERATION = Operation(
     "getPreset",
     "GET",
     "/presets/{slug}",
     request="ops.presets_get:GetPresetRequest",
-    body=None,
     path_params=("slug",),
-    query=(),
-    headers=(),
     responses={200: ("json", "get_preset_response:GetPresetResponse")},
     errors=(400, 401, 404, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def presets_get(
-    core: OpenRouterCore, request: GetPresetRequest | GetPresetRequestDict, options: RequestOptions | None = None
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[GetPresetResponse, OpenRouterSDKError]:
     """Get a preset.
 
     Retrieves a preset by its slug with its currently designated version inline.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``GetPresetRequest``, or a dict with the JSON names (``GetPresetRequestDict``): the parameters
-            and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``GetPresetRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(GetPresetResponse)``, or ``Err`` with ``BadRequestResponseError`` (400), ``UnauthorizedResponseError``
-        (401), ``NotFoundResponseError`` (404), ``InternalServerResponseError`` (500), another ``OpenRouterError``, an
-        ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(GetPresetResponse)``, or ``Err``: a typed status error (400, 401, 404, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def presets_get_async(
-    core: OpenRouterCore, request: GetPresetRequest | GetPresetRequestDict, options: RequestOptions | None = None
-) -> Result[GetPresetResponse, OpenRouterSDKError]:
-    """The async twin of ``presets_get``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+presets_get_async = async_twin(presets_get, OPERATION)

@@ -5,61 +5,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.get_preset_version_response import GetPresetVersionResponse
-    from openrouter_funcs.models.ops.presets_get_version import GetPresetVersionRequest, GetPresetVersionRequestDict
+    from openrouter_funcs.models.ops import presets_get_version as models
 
-__all__ = ["presets_get_version", "presets_get_version_async"]
+    Request = models.GetPresetVersionRequest | models.GetPresetVersionRequestDict
 
 OPERATION = Operation(
     "getPresetVersion",
     "GET",
     "/presets/{slug}/versions/{version}",
     request="ops.presets_get_version:GetPresetVersionRequest",
-    body=None,
     path_params=("slug", "version"),
-    query=(),
-    headers=(),
     responses={200: ("json", "get_preset_version_response:GetPresetVersionResponse")},
     errors=(400, 401, 404, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def presets_get_version(
-    core: OpenRouterCore,
-    request: GetPresetVersionRequest | GetPresetVersionRequestDict,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[GetPresetVersionResponse, OpenRouterSDKError]:
     """Get a specific version of a preset.
 
     Retrieves a specific version of a preset by its slug and version number.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``GetPresetVersionRequest``, or a dict with the JSON names (``GetPresetVersionRequestDict``): the
-            parameters and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``GetPresetVersionRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(GetPresetVersionResponse)``, or ``Err`` with ``BadRequestResponseError`` (400),
-        ``UnauthorizedResponseError`` (401), ``NotFoundResponseError`` (404), ``InternalServerResponseError`` (500),
-        another ``OpenRouterError``, an ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was
-        sent).
+        ``Ok(GetPresetVersionResponse)``, or ``Err``: a typed status error (400, 401, 404, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def presets_get_version_async(
-    core: OpenRouterCore,
-    request: GetPresetVersionRequest | GetPresetVersionRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[GetPresetVersionResponse, OpenRouterSDKError]:
-    """The async twin of ``presets_get_version``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+presets_get_version_async = async_twin(presets_get_version, OPERATION)

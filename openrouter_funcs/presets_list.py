@@ -5,60 +5,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_presets_response import ListPresetsResponse
-    from openrouter_funcs.models.ops.presets_list import ListPresetsRequest, ListPresetsRequestDict
+    from openrouter_funcs.models.ops import presets_list as models
 
-__all__ = ["presets_list", "presets_list_async"]
+    Request = models.ListPresetsRequest | models.ListPresetsRequestDict
 
 OPERATION = Operation(
     "listPresets",
     "GET",
     "/presets",
     request="ops.presets_list:ListPresetsRequest",
-    body=None,
-    path_params=(),
     query=("offset", "limit"),
-    headers=(),
     responses={200: ("json", "list_presets_response:ListPresetsResponse")},
     errors=(400, 401, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def presets_list(
-    core: OpenRouterCore,
-    request: ListPresetsRequest | ListPresetsRequestDict | None = None,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
 ) -> Result[ListPresetsResponse, OpenRouterSDKError]:
     """List presets.
 
     Lists all presets for the authenticated user, ordered by most recently updated first.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListPresetsRequest``, or a dict with the JSON names (``ListPresetsRequestDict``): the
-            parameters and the per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListPresetsRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ListPresetsResponse)``, or ``Err`` with ``BadRequestResponseError`` (400), ``UnauthorizedResponseError``
-        (401), ``InternalServerResponseError`` (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable
-        response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ListPresetsResponse)``, or ``Err``: a typed status error (400, 401, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def presets_list_async(
-    core: OpenRouterCore,
-    request: ListPresetsRequest | ListPresetsRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[ListPresetsResponse, OpenRouterSDKError]:
-    """The async twin of ``presets_list``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+presets_list_async = async_twin(presets_list, OPERATION)

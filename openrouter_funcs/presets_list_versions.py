@@ -5,64 +5,44 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_preset_versions_response import ListPresetVersionsResponse
-    from openrouter_funcs.models.ops.presets_list_versions import (
-        ListPresetVersionsRequest,
-        ListPresetVersionsRequestDict,
-    )
+    from openrouter_funcs.models.ops import presets_list_versions as models
 
-__all__ = ["presets_list_versions", "presets_list_versions_async"]
+    Request = models.ListPresetVersionsRequest | models.ListPresetVersionsRequestDict
 
 OPERATION = Operation(
     "listPresetVersions",
     "GET",
     "/presets/{slug}/versions",
     request="ops.presets_list_versions:ListPresetVersionsRequest",
-    body=None,
     path_params=("slug",),
     query=("offset", "limit"),
-    headers=(),
     responses={200: ("json", "list_preset_versions_response:ListPresetVersionsResponse")},
     errors=(400, 401, 404, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def presets_list_versions(
-    core: OpenRouterCore,
-    request: ListPresetVersionsRequest | ListPresetVersionsRequestDict,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[ListPresetVersionsResponse, OpenRouterSDKError]:
     """List versions of a preset.
 
     Lists all versions of a preset, ordered by version number ascending (oldest first).
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListPresetVersionsRequest``, or a dict with the JSON names (``ListPresetVersionsRequestDict``):
-            the parameters and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListPresetVersionsRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ListPresetVersionsResponse)``, or ``Err`` with ``BadRequestResponseError`` (400),
-        ``UnauthorizedResponseError`` (401), ``NotFoundResponseError`` (404), ``InternalServerResponseError`` (500),
-        another ``OpenRouterError``, an ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was
-        sent).
+        ``Ok(ListPresetVersionsResponse)``, or ``Err``: a typed status error (400, 401, 404, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def presets_list_versions_async(
-    core: OpenRouterCore,
-    request: ListPresetVersionsRequest | ListPresetVersionsRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[ListPresetVersionsResponse, OpenRouterSDKError]:
-    """The async twin of ``presets_list_versions``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+presets_list_versions_async = async_twin(presets_list_versions, OPERATION)

@@ -5,60 +5,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.providers_list import (
-        ListProvidersRequest,
-        ListProvidersRequestDict,
-        ListProvidersResponse,
-    )
+    from openrouter_funcs.models.ops import providers_list as models
 
-__all__ = ["providers_list", "providers_list_async"]
+    Request = models.ListProvidersRequest | models.ListProvidersRequestDict
 
 OPERATION = Operation(
     "listProviders",
     "GET",
     "/providers",
     request="ops.providers_list:ListProvidersRequest",
-    body=None,
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "ops.providers_list:ListProvidersResponse")},
     errors=(500,),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def providers_list(
-    core: OpenRouterCore,
-    request: ListProvidersRequest | ListProvidersRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[ListProvidersResponse, OpenRouterSDKError]:
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Result[models.ListProvidersResponse, OpenRouterSDKError]:
     """List all providers.
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListProvidersRequest``, or a dict with the JSON names (``ListProvidersRequestDict``): the
-            per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListProvidersRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ListProvidersResponse)``, or ``Err`` with ``InternalServerResponseError`` (500), another
-        ``OpenRouterError``, an ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(ListProvidersResponse)``, or ``Err``: a typed status error (500) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def providers_list_async(
-    core: OpenRouterCore,
-    request: ListProvidersRequest | ListProvidersRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[ListProvidersResponse, OpenRouterSDKError]:
-    """The async twin of ``providers_list``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+providers_list_async = async_twin(providers_list, OPERATION)

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.rerank_rerank import (
-        CreateRerankRequest,
-        CreateRerankRequestDict,
-        CreateRerankResponse,
-    )
+    from openrouter_funcs.models.ops import rerank_rerank as models
 
-__all__ = ["rerank_rerank", "rerank_rerank_async"]
+    Request = models.CreateRerankRequest | models.CreateRerankRequestDict
 
 OPERATION = Operation(
     "createRerank",
@@ -23,44 +19,28 @@ OPERATION = Operation(
     "/rerank",
     request="ops.rerank_rerank:CreateRerankRequest",
     body="json",
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "ops.rerank_rerank:CreateRerankResponse")},
     errors=(400, 401, 402, 404, 429, 500, 502, 503, 524, 529),
-    security="api_key",
-    idempotent=False,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def rerank_rerank(
-    core: OpenRouterCore, request: CreateRerankRequest | CreateRerankRequestDict, options: RequestOptions | None = None
-) -> Result[CreateRerankResponse, OpenRouterSDKError]:
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Result[models.CreateRerankResponse, OpenRouterSDKError]:
     """Submit a rerank request.
 
     Submits a rerank request to the rerank router
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``CreateRerankRequest``, or a dict with the JSON names (``CreateRerankRequestDict``): the body's
-            fields and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``CreateRerankRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(CreateRerankResponse)``, or ``Err`` with ``BadRequestResponseError`` (400), ``UnauthorizedResponseError``
-        (401), ``PaymentRequiredResponseError`` (402), ``NotFoundResponseError`` (404), ``TooManyRequestsResponseError``
-        (429), ``InternalServerResponseError`` (500), ``BadGatewayResponseError`` (502),
-        ``ServiceUnavailableResponseError`` (503), ``EdgeNetworkTimeoutResponseError`` (524),
-        ``ProviderOverloadedResponseError`` (529), another ``OpenRouterError``, an ``HTTPClientError`` (no usable
-        response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(CreateRerankResponse)``, or ``Err``: a typed status error (400, 401, 402, 404, 429, 500, 502, 503, 524,
+        529) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def rerank_rerank_async(
-    core: OpenRouterCore, request: CreateRerankRequest | CreateRerankRequestDict, options: RequestOptions | None = None
-) -> Result[CreateRerankResponse, OpenRouterSDKError]:
-    """The async twin of ``rerank_rerank``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+rerank_rerank_async = async_twin(rerank_rerank, OPERATION)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.open_responses_result import OpenResponsesResult
-    from openrouter_funcs.models.ops.responses_send import CreateResponsesRequest, CreateResponsesRequestDict
+    from openrouter_funcs.models.ops import responses_send as models
 
-__all__ = ["responses_send", "responses_send_async"]
+    Request = models.CreateResponsesRequest | models.CreateResponsesRequestDict
 
 OPERATION = Operation(
     "createResponses",
@@ -20,49 +20,29 @@ OPERATION = Operation(
     "/responses",
     request="ops.responses_send:CreateResponsesRequest",
     body="json",
-    path_params=(),
-    query=(),
     headers=(("x_openrouter_metadata", "X-OpenRouter-Metadata"),),
     responses={200: ("json", "open_responses_result:OpenResponsesResult")},
     errors=(400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502, 503, 524, 529),
-    security="api_key",
-    idempotent=False,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def responses_send(
-    core: OpenRouterCore,
-    request: CreateResponsesRequest | CreateResponsesRequestDict | None = None,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
 ) -> Result[OpenResponsesResult, OpenRouterSDKError]:
     """Create a response.
 
     Creates a streaming or non-streaming response using OpenResponses API format
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``CreateResponsesRequest``, or a dict with the JSON names (``CreateResponsesRequestDict``): the
-            body's fields, the parameters beside them, and the per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``CreateResponsesRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(OpenResponsesResult)``, or ``Err`` with ``BadRequestResponseError`` (400), ``UnauthorizedResponseError``
-        (401), ``PaymentRequiredResponseError`` (402), ``ForbiddenResponseError`` (403), ``NotFoundResponseError``
-        (404), ``RequestTimeoutResponseError`` (408), ``PayloadTooLargeResponseError`` (413),
-        ``UnprocessableEntityResponseError`` (422), ``TooManyRequestsResponseError`` (429),
-        ``InternalServerResponseError`` (500), ``BadGatewayResponseError`` (502), ``ServiceUnavailableResponseError``
-        (503), ``EdgeNetworkTimeoutResponseError`` (524), ``ProviderOverloadedResponseError`` (529), another
-        ``OpenRouterError``, an ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(OpenResponsesResult)``, or ``Err``: a typed status error (400, 401, 402, 403, 404, 408, 413, 422, 429, 500,
+        502, 503, 524, 529) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def responses_send_async(
-    core: OpenRouterCore,
-    request: CreateResponsesRequest | CreateResponsesRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[OpenResponsesResult, OpenRouterSDKError]:
-    """The async twin of ``responses_send``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+responses_send_async = async_twin(responses_send, OPERATION)

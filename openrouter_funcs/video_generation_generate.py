@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.video_generation_generate import CreateVideosRequest, CreateVideosRequestDict
+    from openrouter_funcs.models.ops import video_generation_generate as models
     from openrouter_funcs.models.video_generation_response import VideoGenerationResponse
 
-__all__ = ["video_generation_generate", "video_generation_generate_async"]
+    Request = models.CreateVideosRequest | models.CreateVideosRequestDict
 
 OPERATION = Operation(
     "createVideos",
@@ -20,42 +20,28 @@ OPERATION = Operation(
     "/videos",
     request="ops.video_generation_generate:CreateVideosRequest",
     body="json",
-    path_params=(),
-    query=(),
-    headers=(),
     responses={202: ("json", "video_generation_response:VideoGenerationResponse")},
     errors=(400, 401, 402, 404, 429, 500),
-    security="api_key",
-    idempotent=False,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def video_generation_generate(
-    core: OpenRouterCore, request: CreateVideosRequest | CreateVideosRequestDict, options: RequestOptions | None = None
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[VideoGenerationResponse, OpenRouterSDKError]:
     """Submit a video generation request.
 
     Submits a video generation request and returns a polling URL to check status
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``CreateVideosRequest``, or a dict with the JSON names (``CreateVideosRequestDict``): the body's
-            fields and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``CreateVideosRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(VideoGenerationResponse)``, or ``Err`` with ``BadRequestResponseError`` (400),
-        ``UnauthorizedResponseError`` (401), ``PaymentRequiredResponseError`` (402), ``NotFoundResponseError`` (404),
-        ``TooManyRequestsResponseError`` (429), ``InternalServerResponseError`` (500), another ``OpenRouterError``, an
-        ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(VideoGenerationResponse)``, or ``Err``: a typed status error (400, 401, 402, 404, 429, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def video_generation_generate_async(
-    core: OpenRouterCore, request: CreateVideosRequest | CreateVideosRequestDict, options: RequestOptions | None = None
-) -> Result[VideoGenerationResponse, OpenRouterSDKError]:
-    """The async twin of ``video_generation_generate``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+video_generation_generate_async = async_twin(video_generation_generate, OPERATION)

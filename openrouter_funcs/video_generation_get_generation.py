@@ -5,56 +5,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.video_generation_get_generation import GetVideosRequest, GetVideosRequestDict
+    from openrouter_funcs.models.ops import video_generation_get_generation as models
     from openrouter_funcs.models.video_generation_response import VideoGenerationResponse
 
-__all__ = ["video_generation_get_generation", "video_generation_get_generation_async"]
+    Request = models.GetVideosRequest | models.GetVideosRequestDict
 
 OPERATION = Operation(
     "getVideos",
     "GET",
     "/videos/{jobId}",
     request="ops.video_generation_get_generation:GetVideosRequest",
-    body=None,
     path_params=("jobId",),
-    query=(),
-    headers=(),
     responses={200: ("json", "video_generation_response:VideoGenerationResponse")},
     errors=(401, 404, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def video_generation_get_generation(
-    core: OpenRouterCore, request: GetVideosRequest | GetVideosRequestDict, options: RequestOptions | None = None
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
 ) -> Result[VideoGenerationResponse, OpenRouterSDKError]:
     """Poll video generation status.
 
     Returns job status and content URLs when completed
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``GetVideosRequest``, or a dict with the JSON names (``GetVideosRequestDict``): the parameters
-            and the per-call app headers.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``GetVideosRequest`` or a dict with its JSON names.
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(VideoGenerationResponse)``, or ``Err`` with ``UnauthorizedResponseError`` (401), ``NotFoundResponseError``
-        (404), ``InternalServerResponseError`` (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable
-        response), or ``SDKValidationError`` (nothing was sent).
+        ``Ok(VideoGenerationResponse)``, or ``Err``: a typed status error (401, 404, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def video_generation_get_generation_async(
-    core: OpenRouterCore, request: GetVideosRequest | GetVideosRequestDict, options: RequestOptions | None = None
-) -> Result[VideoGenerationResponse, OpenRouterSDKError]:
-    """The async twin of ``video_generation_get_generation``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+video_generation_get_generation_async = async_twin(video_generation_get_generation, OPERATION)

@@ -5,63 +5,42 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, call, call_async
+from openrouter_core._operation import Operation, async_twin, call
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
-    from openrouter_funcs.models.ops.video_generation_list_videos_models import (
-        ListVideosModelsRequest,
-        ListVideosModelsRequestDict,
-    )
+    from openrouter_funcs.models.ops import video_generation_list_videos_models as models
     from openrouter_funcs.models.video_models_list_response import VideoModelsListResponse
 
-__all__ = ["video_generation_list_videos_models", "video_generation_list_videos_models_async"]
+    Request = models.ListVideosModelsRequest | models.ListVideosModelsRequestDict
 
 OPERATION = Operation(
     "listVideosModels",
     "GET",
     "/videos/models",
     request="ops.video_generation_list_videos_models:ListVideosModelsRequest",
-    body=None,
-    path_params=(),
-    query=(),
-    headers=(),
     responses={200: ("json", "video_models_list_response:VideoModelsListResponse")},
     errors=(400, 500),
-    security="api_key",
-    idempotent=True,
-    deprecated=None,
-    management_key=False,
 )
 
 
 def video_generation_list_videos_models(
-    core: OpenRouterCore,
-    request: ListVideosModelsRequest | ListVideosModelsRequestDict | None = None,
-    options: RequestOptions | None = None,
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
 ) -> Result[VideoModelsListResponse, OpenRouterSDKError]:
     """List all video generation models.
 
     Returns a list of all available video generation models and their properties
 
     Args:
-        core: the configured core (or an ``OpenRouter`` client).
-        request: a ``ListVideosModelsRequest``, or a dict with the JSON names (``ListVideosModelsRequestDict``): the
-            per-call app headers. Optional: no field is required.
-        options: per-call ``RequestOptions`` (timeout, retries, headers, server URL).
+        core: the core (or an ``OpenRouter`` client).
+        request: a ``ListVideosModelsRequest`` or a dict with its JSON names (optional: no field is required).
+        options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(VideoModelsListResponse)``, or ``Err`` with ``BadRequestResponseError`` (400),
-        ``InternalServerResponseError`` (500), another ``OpenRouterError``, an ``HTTPClientError`` (no usable response),
-        or ``SDKValidationError`` (nothing was sent).
+        ``Ok(VideoModelsListResponse)``, or ``Err``: a typed status error (400, 500) or any other
+        ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-async def video_generation_list_videos_models_async(
-    core: OpenRouterCore,
-    request: ListVideosModelsRequest | ListVideosModelsRequestDict | None = None,
-    options: RequestOptions | None = None,
-) -> Result[VideoModelsListResponse, OpenRouterSDKError]:
-    """The async twin of ``video_generation_list_videos_models``: same arguments, same results."""
-    return await call_async(core, OPERATION, request, options)
+video_generation_list_videos_models_async = async_twin(video_generation_list_videos_models, OPERATION)

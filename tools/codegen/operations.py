@@ -397,17 +397,11 @@ def response_type(op: Op) -> str:
 
 
 def returns_doc(op: Op) -> list[str]:
-    """The ``Returns:`` section."""
-    value = response_type(op)
-    errors = [f"``{config.STATUS_ERRORS[s]}`` ({s})" for s in sorted(op.errors) if s in config.STATUS_ERRORS]
-    parts = [f"``Ok({value})``, or ``Err`` with"]
-    if errors:
-        parts.append(", ".join(errors) + ",")
-        parts.append("another ``OpenRouterError``,")
-    else:
-        parts.append("an ``OpenRouterError``,")
-    parts.append("an ``HTTPClientError`` (no usable response), or ``SDKValidationError`` (nothing was sent).")
-    return text.wrap(" ".join(parts), text.LINE_LENGTH - 8)
+    """The ``Returns:`` section: the value, then the errors by kind (each documented status has its class)."""
+    statuses = ", ".join(str(s) for s in sorted(op.errors) if s in config.STATUS_ERRORS)
+    typed = f"a typed status error ({statuses}) or any other" if statuses else "any"
+    line = f"``Ok({response_type(op)})``, or ``Err``: {typed} ``OpenRouterSDKError``."
+    return text.wrap(line, text.LINE_LENGTH - 8)
 
 
 def signature(op: Op, *, method: bool = False) -> tuple[str, str]:
@@ -440,22 +434,26 @@ def operation_literal(op: Op) -> list[str]:
     headers = tuple((p.field.name, p.wire) for p in op.params if p.location == "header" and p.field)
     responses = ", ".join(f"{answer.status}: ({answer.encoding!r}, {answer.model!r})" for answer in op.declared)
     errors = tuple(sorted(op.errors))
+    # Arguments left at the Operation's defaults are not written: the module stays a page.
+    optional = [
+        ("body", op.body_kind, None),
+        ("path_params", tuple(template), ()),
+        ("query", query, ()),
+        ("headers", headers, ()),
+    ]
     return [
         "OPERATION = Operation(",
         f"    {op.id!r},",
         f"    {op.method!r},",
         f"    {op.path!r},",
         f"    request={model_ref_text(op.module, op.request.name)!r},",
-        f"    body={op.body_kind!r},",
-        f"    path_params={tuple(template)!r},",
-        f"    query={query!r},",
-        f"    headers={headers!r},",
+        *(f"    {name}={value!r}," for name, value, default in optional if value != default),
         f"    responses={{{responses}}},",
         f"    errors={errors!r},",
-        f"    security={op.security!r},",
-        f"    idempotent={op.idempotent!r},",
-        *_deprecated_argument(op),
-        f"    management_key={op.management_key!r},",
+        *([f"    security={op.security!r},"] if op.security != "api_key" else []),
+        *([f"    idempotent={op.idempotent!r},"] if op.idempotent != (op.method in ("GET", "PUT", "DELETE")) else []),
+        *(_deprecated_argument(op) if op.deprecated else []),
+        *(["    management_key=True,"] if op.management_key else []),
         *([f"    error_model={op.error_model!r},"] if op.error_model else []),
         ")",
     ]
@@ -480,44 +478,25 @@ def function_doc(op: Op) -> list[str]:
     """The docstring lines of the sync function (indented 4)."""
     assert op.request is not None
     head = text.summary(op.summary or op.description, f"``{op.method} {op.path}``.", text.LINE_LENGTH - 10)
-    body: list[str] = []
     notes = []
-    if op.deprecated:
-        notes.append(f"Deprecated: {text.punctuated(op.deprecated)} Calling it emits a ``DeprecationWarning``.")
+    if op.deprecated:  # what to do instead is in the warning itself (OPERATION.deprecated)
+        head = head.rstrip(".") + "; each call emits a ``DeprecationWarning``."
     if op.management_key:
         notes.append("Needs a management key.")
-    if notes:
-        body += ["", *text.wrap(" ".join(notes), text.LINE_LENGTH - 4)]
-    description = text.plain(op.description)
+    description = "" if op.deprecated else text.plain(op.description)
     description = re.sub(r"\s*Management key required\.?", "", description).strip()
     summary = text.plain(op.summary).rstrip(".")
     if summary and description.startswith(summary):
         description = description[len(summary) :].lstrip(". ").strip()
-    if description:
-        body += ["", *text.wrap(description, text.LINE_LENGTH - 4, 6)]
-    body += ["", "Args:", "    core: the configured core (or an ``OpenRouter`` client)."]
+    paragraph = " ".join([*notes, description]).strip()
+    body = ["", *text.wrap(paragraph, text.LINE_LENGTH - 4, 4)] if paragraph else []
+    body += ["", "Args:", "    core: the core (or an ``OpenRouter`` client)."]
     if op.security_class:
-        fallback = "" if op.security == "bearer" else "; without one, the core's key is used"
-        body += text_item(
-            f"security: ``{op.security_class}(bearer=...)`` or ``{{'bearer': ...}}``: the key for this call{fallback}."
-        )
-    holds = []
-    if op.body_schema is not None:
-        holds.append("the body's fields")
-    if op.params:
-        holds.append("the parameters" if op.body_schema is None else "the parameters beside them")
-    holds.append("the per-call app headers")
-    request_doc = (
-        f"request: a ``{op.request.name}``, or a dict with the JSON names (``{op.request.name}Dict``): "
-        + ", ".join(holds[:-1])
-        + (", and " if len(holds) > 2 else " and " if len(holds) == 2 else "")
-        + holds[-1]
-        + "."
-    )
-    if not op.request_required:
-        request_doc += " Optional: no field is required."
-    body += text_item(request_doc)
-    body += ["    options: per-call ``RequestOptions`` (timeout, retries, headers, server URL)."]
+        fallback = "" if op.security == "bearer" else ", else the core's key"
+        body += text_item(f"security: ``{{'bearer': ...}}`` or ``{op.security_class}``: this call's key{fallback}.")
+    optional = "" if op.request_required else " (optional: no field is required)"
+    body += text_item(f"request: a ``{op.request.name}`` or a dict with its JSON names{optional}.")
+    body += ["    options: per-call ``RequestOptions``."]
     body += ["", "Returns:", *(f"    {line}" for line in returns_doc(op))]
     return text.docstring(4, head, body)
 
@@ -529,43 +508,44 @@ def text_item(line: str) -> list[str]:
 
 
 def render(op: Op) -> str:
-    """The source of ``openrouter_funcs/<function>.py``."""
+    """The source of ``openrouter_funcs/<function>.py``: the Operation, one function, and its async twin."""
     assert op.request is not None
-    params, args = signature(op)
-    result = f"Result[{response_type(op)}, OpenRouterSDKError]"
-    models = {op.request.name, f"{op.request.name}Dict"}
-    if op.security_class:
-        models.add(op.security_class)
-    imports_by_module: dict[str, set[str]] = {}
-    for name in sorted(models):
-        imports_by_module.setdefault(op.module, set()).add(name)
+    other_modules: dict[str, set[str]] = {}
     for answer in op.declared:
-        if answer.model:
+        if answer.model and answer.model.split(":")[0] != op.module:
             module, name = answer.model.split(":")
-            imports_by_module.setdefault(module, set()).add(name)
-    model_imports = [
+            other_modules.setdefault(module, set()).add(name)
+    type_imports = [f"    from openrouter_funcs.models.{op.module.replace('ops.', 'ops import ', 1)} as models"]
+    type_imports += [
         f"    from openrouter_funcs.models.{module} import {', '.join(sorted(names))}"
-        for module, names in sorted(imports_by_module.items())
+        for module, names in sorted(other_modules.items())
     ]
+    aliases = [f"    Request = models.{op.request.name} | models.{op.request.name}Dict"]
+    if op.security_class:
+        aliases.append(f"    Security = models.{op.security_class} | Mapping[str, str | None] | None")
+    value = response_type(op)
+    qualified = f"models.{value}" if f"{op.module}:{value}" in {a.model for a in op.declared} else value
     head = f"``{op.method} {op.path}``: " + text.summary(op.summary or op.description, "", text.LINE_LENGTH - 30)
-    module_body = text.paragraph(op.description, 0, 4)
-    lines = [text.HEADER, *text.docstring(0, head, ["", *module_body] if module_body else None), ""]
+    lines = [text.HEADER, f'"""{head}"""', ""]
     lines += ["from __future__ import annotations", "", "from typing import TYPE_CHECKING", ""]
-    lines += ["from openrouter_core._operation import Operation, call, call_async", ""]
+    lines += ["from openrouter_core._operation import Operation, async_twin, call", ""]
     lines += ["if TYPE_CHECKING:"]
     if op.security_class:
         lines += ["    from collections.abc import Mapping", ""]
     lines += ["    from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result"]
-    lines += model_imports
-    lines += ["", f"__all__ = [{op.function!r}, {op.function + '_async'!r}]", ""]
+    lines += [*type_imports, "", *aliases]
+    lines += [""]
     lines += operation_literal(op)
     security = ", security=security" if op.security_class else ""
-    lines += ["", "", f"def {op.function}({params}) -> {result}:", *function_doc(op)]
+    params = ["core: OpenRouterCore"]
+    if op.security_class:
+        params.append("security: Security")
+    params.append("request: Request" if op.request_required else "request: Request | None = None")
+    params.append("options: RequestOptions | None = None")
+    answer = f"Result[{qualified}, OpenRouterSDKError]"
+    lines += ["", "", f"def {op.function}({', '.join(params)}) -> {answer}:", *function_doc(op)]
     lines += [f"    return call(core, OPERATION, request, options{security})"]
-    lines += ["", "", f"async def {op.function}_async({params}) -> {result}:"]
-    lines += [f'    """The async twin of ``{op.function}``: same arguments, same results."""']
-    lines += [f"    return await call_async(core, OPERATION, request, options{security})"]
-    _ = args
+    lines += ["", "", f"{op.function}_async = async_twin({op.function}, OPERATION)"]
     return "\n".join(lines) + "\n"
 
 

@@ -67,47 +67,48 @@ class Imports:
     def lines(self) -> list[str]:
         """The import block, sorted (ruff's isort rules: future, stdlib, third party, first party)."""
         out = ["from __future__ import annotations", ""]
-        stdlib = []
-        if self.enum:
-            stdlib.append("import enum")
-        typing_names = set(self.typing)
-        if self.type_checking:
-            typing_names.add("TYPE_CHECKING")
+        for group in (self._stdlib(), ["import attrs"] if self.attrs else [], self._first_party()):
+            if group:
+                out += [*group, ""]
+        block = self._checking_block() if self.type_checking else []
+        if block:
+            out += ["if TYPE_CHECKING:", *block, ""]
+        return out
+
+    def _stdlib(self) -> list[str]:
+        """``import enum`` and the ``typing`` names."""
+        found = ["import enum"] if self.enum else []
+        typing_names = self.typing | ({"TYPE_CHECKING"} if self.type_checking else set())
         if typing_names:
-            stdlib.append(f"from typing import {', '.join(sorted(typing_names, key=_isort_key))}")
-        if stdlib:
-            out += [*stdlib, ""]
-        if self.attrs:
-            out += ["import attrs", ""]
-        first_party = []
+            found.append(f"from typing import {', '.join(sorted(typing_names, key=_isort_key))}")
+        return found
+
+    def _first_party(self) -> list[str]:
+        """The runtime imports of ``openrouter_core._schema`` and of models (an op request's base)."""
+        found = []
         if self.schema:
-            first_party.append(f"from openrouter_core._schema import {', '.join(sorted(self.schema, key=_isort_key))}")
-        first_party += [
+            found.append(f"from openrouter_core._schema import {', '.join(sorted(self.schema, key=_isort_key))}")
+        found += [
             f"from {dotted(module)} import {', '.join(sorted(names))}"
             for module, names in sorted(self.runtime_models.items())
         ]
-        if first_party:
-            out += [*first_party, ""]
-        if self.type_checking:
-            block = []
-            if self.checking_ext:
-                block += [
-                    f"    from typing_extensions import {', '.join(sorted(self.checking_ext, key=_isort_key))}",
-                    "",
-                ]
-            inner = []
-            if self.checking_schema:
-                names = ", ".join(sorted(self.checking_schema, key=_isort_key))
-                inner.append(f"    from openrouter_core._schema import {names}")
-            for module in sorted(self.checking_models):
-                listed = ", ".join(sorted(self.checking_models[module], key=_isort_key))
-                inner.append(f"    from {dotted(module)} import {listed}")
-            block += inner
-            while block and block[-1] == "":
-                block.pop()
-            if block:
-                out += ["if TYPE_CHECKING:", *block, ""]
-        return out
+        return found
+
+    def _checking_block(self) -> list[str]:
+        """The body of ``if TYPE_CHECKING:`` (indented; empty when nothing is imported there)."""
+        block = []
+        if self.checking_ext:
+            block += [f"    from typing_extensions import {', '.join(sorted(self.checking_ext, key=_isort_key))}", ""]
+        if self.checking_schema:
+            block.append(
+                f"    from openrouter_core._schema import {', '.join(sorted(self.checking_schema, key=_isort_key))}"
+            )
+        for module in sorted(self.checking_models):
+            listed = ", ".join(sorted(self.checking_models[module], key=_isort_key))
+            block.append(f"    from {dotted(module)} import {listed}")
+        while block and block[-1] == "":
+            block.pop()
+        return block
 
 
 def _isort_key(name: str) -> tuple[int, str]:
@@ -349,89 +350,119 @@ class ModuleWriter:
     def render(self, module: str, head: str) -> str:
         """The source of one model module."""
         definitions = self.ordered(module)
-        local = {d.name for d in definitions}
-        imports = Imports()
-        body: list[str] = []
-        dicts: list[str] = []
-        dict_aliases: list[str] = []
-        public: list[str] = []
-
-        def need(names: Iterable[str], *, runtime: bool = False) -> None:
-            for name in names:
-                if name in local or (name.endswith("Dict") and name[:-4] in local):
-                    continue
-                target = imports.runtime_models if runtime else imports.checking_models
-                target.setdefault(self.module_of(name), set()).add(name)
-                if not runtime:
-                    imports.type_checking = True
-
+        parts = ModuleParts(self, {d.name for d in definitions})
         for definition in definitions:
-            public.append(definition.name)
+            parts.public.append(definition.name)
             if isinstance(definition, ClassDef):
-                imports.attrs = True
-                renamed = {f.name for f in definition.fields if f.name != f.wire and f.dict_key == f.wire}
-                if renamed:
-                    imports.schema.add("wire")
-                for item in definition.fields:
-                    imports.use(item.type)
-                    need(item.type.names)
-                    _, default = field_annotation(item)
-                    if default == "UNSET":
-                        imports.schema |= {"UNSET", "Unset"}
-                if definition.base:
-                    need([definition.base], runtime=True)
-                body += render_class(definition, renamed)
-                if definition.with_dict:
-                    fields = self.fields_for_dict(definition)
-                    for item in fields:
-                        imports.use_dict(item.type)
-                        need(item.type.dict_names)
-                    if any(not f.required for f in fields):
-                        imports.checking_ext.add("NotRequired")
-                    imports.checking_ext.add("TypedDict")
-                    imports.type_checking = True
-                    dicts += typed_dict(definition, fields)
+                parts.add_class(definition)
             elif isinstance(definition, UnionDef):
-                imports.type_checking = True
-                imports.schema.add("OneOf")
-                imports.typing.add("TypeAlias")
-                if definition.discriminator:
-                    imports.checking_schema.add("RawVariant")
-                for member in definition.members:
-                    imports.use(member)
-                    need(member.names)
-                body += render_union(definition)
-                if definition.with_dict:
-                    forms = [member.dict_ann for member in definition.members]
-                    for member in definition.members:
-                        imports.use_dict(member)
-                        need(member.dict_names)
-                    value = " | ".join(forms) + (" | None" if definition.nullable else "")
-                    dict_aliases += ["", f"    {definition.name}Dict: TypeAlias = {value}"]
+                parts.add_union(definition)
             elif isinstance(definition, EnumDef):
-                if definition.varnames:
-                    imports.enum = True
-                else:
-                    imports.typing |= {"Literal", "TypeAlias"} if len(definition.values) else {"TypeAlias"}
-                body += render_enum(definition)
-                if definition.with_dict and not definition.varnames:
-                    imports.typing |= {"Literal", "TypeAlias"}
-                    literal = "Literal[" + ", ".join(repr(v) for v in definition.values) + "]"
-                    value = literal + (" | None" if definition.nullable else "")
-                    dict_aliases.insert(0, f"    {definition.name}Dict: TypeAlias = {value}")
-                    dict_aliases.insert(0, "")
+                parts.add_enum(definition)
             elif isinstance(definition, AliasDef):
-                imports.typing.add("TypeAlias")
-                imports.use(definition.type)
-                need(definition.type.names)
-                body += render_alias(definition)
-        if dicts or dict_aliases:
-            imports.type_checking = True
-            body += ["", "", "if TYPE_CHECKING:", *dicts, *dict_aliases]
-        lines = [text.HEADER, *text.docstring(0, head), "", *imports.lines()]
-        lines += ["__all__ = [" + ", ".join(repr(name) for name in sorted(public)) + "]"]
+                parts.add_alias(definition)
+        body = parts.body
+        if parts.dicts or parts.dict_aliases:
+            parts.imports.type_checking = True
+            body += ["", "", "if TYPE_CHECKING:", *parts.dicts, *parts.dict_aliases]
+        lines = [text.HEADER, *text.docstring(0, head), "", *parts.imports.lines()]
+        lines += ["__all__ = [" + ", ".join(repr(name) for name in sorted(parts.public)) + "]"]
         lines += body
         return "\n".join(lines) + "\n"
+
+
+class ModuleParts:
+    """What one model module accumulates: imports, definitions, ``TypedDict`` s, dict aliases, ``__all__``."""
+
+    def __init__(self, writer: ModuleWriter, local: set[str]) -> None:
+        self.writer = writer
+        self.local = local
+        self.imports = Imports()
+        self.body: list[str] = []
+        self.dicts: list[str] = []
+        self.dict_aliases: list[str] = []
+        self.public: list[str] = []
+
+    def need(self, names: Iterable[str], *, runtime: bool = False) -> None:
+        """Import model names defined elsewhere (under ``TYPE_CHECKING`` unless ``runtime``)."""
+        for name in names:
+            if name in self.local or (name.endswith("Dict") and name[:-4] in self.local):
+                continue
+            target = self.imports.runtime_models if runtime else self.imports.checking_models
+            target.setdefault(self.writer.module_of(name), set()).add(name)
+            if not runtime:
+                self.imports.type_checking = True
+
+    def add_class(self, definition: ClassDef) -> None:
+        """An attrs class, and its ``TypedDict`` when requests use it."""
+        imports = self.imports
+        imports.attrs = True
+        renamed = {f.name for f in definition.fields if f.name != f.wire and f.dict_key == f.wire}
+        if renamed:
+            imports.schema.add("wire")
+        for item in definition.fields:
+            imports.use(item.type)
+            self.need(item.type.names)
+            _, default = field_annotation(item)
+            if default == "UNSET":
+                imports.schema |= {"UNSET", "Unset"}
+        if definition.base:
+            self.need([definition.base], runtime=True)
+        self.body += render_class(definition, renamed)
+        if definition.with_dict:
+            self.add_typed_dict(definition)
+
+    def add_typed_dict(self, definition: ClassDef) -> None:
+        """The ``<Name>Dict`` of a class (base class fields included)."""
+        fields = self.writer.fields_for_dict(definition)
+        for item in fields:
+            self.imports.use_dict(item.type)
+            self.need(item.type.dict_names)
+        if any(not f.required for f in fields):
+            self.imports.checking_ext.add("NotRequired")
+        self.imports.checking_ext.add("TypedDict")
+        self.imports.type_checking = True
+        self.dicts += typed_dict(definition, fields)
+
+    def add_union(self, definition: UnionDef) -> None:
+        """A union alias, and its dict form when requests use it."""
+        imports = self.imports
+        imports.type_checking = True
+        imports.schema.add("OneOf")
+        imports.typing.add("TypeAlias")
+        if definition.discriminator:
+            imports.checking_schema.add("RawVariant")
+        for member in definition.members:
+            imports.use(member)
+            self.need(member.names)
+        self.body += render_union(definition)
+        if definition.with_dict:
+            forms = [member.dict_ann for member in definition.members]
+            for member in definition.members:
+                imports.use_dict(member)
+                self.need(member.dict_names)
+            value = " | ".join(forms) + (" | None" if definition.nullable else "")
+            self.dict_aliases += ["", f"    {definition.name}Dict: TypeAlias = {value}"]
+
+    def add_enum(self, definition: EnumDef) -> None:
+        """An enum alias (or class), and its closed dict form when requests use it."""
+        if definition.varnames:
+            self.imports.enum = True
+        else:
+            self.imports.typing |= {"Literal", "TypeAlias"} if len(definition.values) else {"TypeAlias"}
+        self.body += render_enum(definition)
+        if definition.with_dict and not definition.varnames:
+            self.imports.typing |= {"Literal", "TypeAlias"}
+            literal = "Literal[" + ", ".join(repr(v) for v in definition.values) + "]"
+            value = literal + (" | None" if definition.nullable else "")
+            self.dict_aliases[:0] = ["", f"    {definition.name}Dict: TypeAlias = {value}"]
+
+    def add_alias(self, definition: AliasDef) -> None:
+        """A plain type alias."""
+        self.imports.typing.add("TypeAlias")
+        self.imports.use(definition.type)
+        self.need(definition.type.names)
+        self.body += render_alias(definition)
 
 
 def _alias_refs(definition: Definition) -> set[str]:

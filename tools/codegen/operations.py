@@ -164,91 +164,129 @@ def derive(document: Document) -> list[Op]:
     """Every operation form of the document, in document order."""
     found: list[Op] = []
     for method, path, operation, item in document.operations():
-        operation_id = operation["operationId"]
-        tags = operation.get("tags") or []
-        if len(tags) != 1:
-            raise DocumentError(f"{operation_id}: expected exactly one tag, got {tags}")
-        namespace, words, facade_method = names_of(operation_id, operation, tags[0])
-        params = []
-        for raw in [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]:
-            parameter = document.parameter(raw)
-            if parameter["in"] not in ("path", "query", "header"):
-                raise DocumentError(f"{operation_id}: unsupported parameter location {parameter['in']!r}")
-            if parameter.get("style") not in (None, "form", "simple") or parameter.get("explode") is False:
-                raise DocumentError(f"{operation_id}: parameter styles are not supported ({parameter['name']})")
-            params.append(
-                Param(
-                    parameter["name"],
-                    parameter["in"],
-                    bool(parameter.get("required")) or parameter["in"] == "path",
-                    parameter.get("schema") or {},
-                    str(parameter.get("description") or ""),
-                )
+        found += forms_of(document, method, path, operation, item)
+    check_functions(found)
+    return found
+
+
+def forms_of(document: Document, method: str, path: str, operation: dict[str, Any], item: dict[str, Any]) -> list[Op]:
+    """The ``Op`` records of one operation: one per request body form (the multipart split gives two)."""
+    operation_id = operation["operationId"]
+    tags = operation.get("tags") or []
+    if len(tags) != 1:
+        raise DocumentError(f"{operation_id}: expected exactly one tag, got {tags}")
+    namespace, words, facade_method = names_of(operation_id, operation, tags[0])
+    params = params_of(document, operation, item)
+    answers, errors, error_schemas = answers_of(operation)
+    description = str(operation.get("description") or "")
+    bodies = bodies_of(operation)
+    forms = []
+    for kind, schema, body_examples in bodies:
+        form_id, form_method = operation_id, facade_method
+        if len(bodies) > 1 and kind == "multipart":
+            form_id, form_method = f"{operation_id}_multipart", f"{facade_method}_multipart"
+        forms.append(
+            Op(
+                id=form_id,
+                method=method.upper(),
+                path=path,
+                tag=tags[0],
+                namespace=namespace,
+                namespace_words=words,
+                facade_method=form_method,
+                function=f"{namespace}_{form_method}",
+                summary=str(operation.get("summary") or ""),
+                description=description,
+                deprecated=deprecation_of(operation, description),
+                management_key=bool(_MANAGEMENT.search(description)),
+                security=security_of(document, operation),
+                body_kind=kind,
+                body_schema=schema,
+                body_examples=body_examples,
+                params=params,
+                answers=answers,
+                errors=errors,
+                streaming=any(answer.encoding == "sse" for answer in answers),
+                paginated="x-speakeasy-pagination" in operation,
+                skip=config.SKIPPED_OPERATIONS.get(form_id),
+                error_schemas=error_schemas,
             )
-        answers: list[Answer] = []
-        errors: dict[int, list[Any]] = {}
-        error_schemas: dict[int, Schema] = {}
-        for status_text, response in operation["responses"].items():
-            status = int(status_text)
-            content = response.get("content") or {}
-            if 200 <= status < 300:
-                if not content:
-                    answers.append(Answer(status, "empty", None))
-                for content_type, media in content.items():
-                    answers.append(Answer(status, encoding_of(content_type), media.get("schema"), examples_of(media)))
-            else:
-                media = content.get("application/json") or {}
-                errors[status] = examples_of(media) if media else []
-                if isinstance(media.get("schema"), dict):
-                    error_schemas[status] = media["schema"]
-        description = str(operation.get("description") or "")
-        deprecated = None
-        if operation.get("deprecated") is True:
-            message = operation.get("x-speakeasy-deprecation-message") or text.first_sentence(text.plain(description))
-            deprecated = text.plain(message) or "Deprecated"
-        body = operation.get("requestBody")
-        bodies: list[tuple[str, Schema | None, list[Any]]] = [(None, None, [])] if not body else []  # type: ignore[list-item]
-        if body:
-            if not body.get("required", False):
-                raise DocumentError(f"{operation_id}: optional request bodies are not supported")
-            for content_type, media in body["content"].items():
-                kind = {"application/json": "json", "multipart/form-data": "multipart"}.get(content_type)
-                if kind is None:
-                    raise DocumentError(f"{operation_id}: unsupported request content type {content_type!r}")
-                bodies.append((kind, media.get("schema"), examples_of(media)))
-        if len(bodies) > 1 and operation_id != config.MULTIPART_SPLIT:
-            raise DocumentError(f"{operation_id}: several request bodies, and it is not the multipart split")
-        for kind, schema, body_examples in bodies:
-            form_id, form_method = operation_id, facade_method
-            if len(bodies) > 1 and kind == "multipart":
-                form_id, form_method = f"{operation_id}_multipart", f"{facade_method}_multipart"
-            found.append(
-                Op(
-                    id=form_id,
-                    method=method.upper(),
-                    path=path,
-                    tag=tags[0],
-                    namespace=namespace,
-                    namespace_words=words,
-                    facade_method=form_method,
-                    function=f"{namespace}_{form_method}",
-                    summary=str(operation.get("summary") or ""),
-                    description=description,
-                    deprecated=deprecated,
-                    management_key=bool(_MANAGEMENT.search(description)),
-                    security=security_of(document, operation),
-                    body_kind=kind,
-                    body_schema=schema,
-                    body_examples=body_examples,
-                    params=params,
-                    answers=answers,
-                    errors=errors,
-                    streaming=any(answer.encoding == "sse" for answer in answers),
-                    paginated="x-speakeasy-pagination" in operation,
-                    skip=config.SKIPPED_OPERATIONS.get(form_id),
-                    error_schemas=error_schemas,
-                )
+        )
+    return forms
+
+
+def params_of(document: Document, operation: dict[str, Any], item: dict[str, Any]) -> list[Param]:
+    """The path item's parameters, then the operation's."""
+    operation_id = operation["operationId"]
+    params = []
+    for raw in [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]:
+        parameter = document.parameter(raw)
+        if parameter["in"] not in ("path", "query", "header"):
+            raise DocumentError(f"{operation_id}: unsupported parameter location {parameter['in']!r}")
+        if parameter.get("style") not in (None, "form", "simple") or parameter.get("explode") is False:
+            raise DocumentError(f"{operation_id}: parameter styles are not supported ({parameter['name']})")
+        params.append(
+            Param(
+                parameter["name"],
+                parameter["in"],
+                bool(parameter.get("required")) or parameter["in"] == "path",
+                parameter.get("schema") or {},
+                str(parameter.get("description") or ""),
             )
+        )
+    return params
+
+
+def answers_of(operation: dict[str, Any]) -> tuple[list[Answer], dict[int, list[Any]], dict[int, Schema]]:
+    """``(success answers, error examples by status, error schemas by status)``."""
+    answers: list[Answer] = []
+    errors: dict[int, list[Any]] = {}
+    error_schemas: dict[int, Schema] = {}
+    for status_text, response in operation["responses"].items():
+        status = int(status_text)
+        content = response.get("content") or {}
+        if 200 <= status < 300:
+            if not content:
+                answers.append(Answer(status, "empty", None))
+            for content_type, media in content.items():
+                answers.append(Answer(status, encoding_of(content_type), media.get("schema"), examples_of(media)))
+            continue
+        media = content.get("application/json") or {}
+        errors[status] = examples_of(media) if media else []
+        if isinstance(media.get("schema"), dict):
+            error_schemas[status] = media["schema"]
+    return answers, errors, error_schemas
+
+
+def deprecation_of(operation: dict[str, Any], description: str) -> str | None:
+    """The deprecation message: ``x-speakeasy-deprecation-message``, else the description's first sentence."""
+    if operation.get("deprecated") is not True:
+        return None
+    message = operation.get("x-speakeasy-deprecation-message") or text.first_sentence(text.plain(description))
+    return text.plain(message) or "Deprecated"
+
+
+def bodies_of(operation: dict[str, Any]) -> list[tuple[str | None, Schema | None, list[Any]]]:
+    """``(kind, schema, examples)`` per request content type (``[(None, None, [])]`` without a body)."""
+    operation_id = operation["operationId"]
+    body = operation.get("requestBody")
+    if not body:
+        return [(None, None, [])]
+    if not body.get("required", False):
+        raise DocumentError(f"{operation_id}: optional request bodies are not supported")
+    bodies: list[tuple[str | None, Schema | None, list[Any]]] = []
+    for content_type, media in body["content"].items():
+        kind = {"application/json": "json", "multipart/form-data": "multipart"}.get(content_type)
+        if kind is None:
+            raise DocumentError(f"{operation_id}: unsupported request content type {content_type!r}")
+        bodies.append((kind, media.get("schema"), examples_of(media)))
+    if len(bodies) > 1 and operation_id != config.MULTIPART_SPLIT:
+        raise DocumentError(f"{operation_id}: several request bodies, and it is not the multipart split")
+    return bodies
+
+
+def check_functions(found: list[Op]) -> None:
+    """Function names are unique, and the config names only operations the document has."""
     seen: dict[str, str] = {}
     for op in found:
         if op.function in seen:
@@ -257,7 +295,6 @@ def derive(document: Document) -> list[Op]:
     unknown = (set(config.SKIPPED_OPERATIONS) | config.HELD_BACK) - {op.id for op in found}
     if unknown:
         raise DocumentError(f"config names operations the document does not have: {sorted(unknown)}")
-    return found
 
 
 def op_name(builder: Builder, pascal: str, suffix: str) -> str:
@@ -279,30 +316,51 @@ def model_ref(builder: Builder, name: str) -> str:
 
 def build_models(op: Op, builder: Builder) -> None:
     """Define the operation's request (and body), response and security classes in ``ops.<function>``."""
-    module, pascal = op.module, op.pascal
-    request = ClassDef(op_name(builder, pascal, "Request"), module, "", True, kind="request")
+    request = ClassDef(op_name(builder, op.pascal, "Request"), op.module, "", True, kind="request")
     request.where = f"request of ``{op.function}``"
     request.doc = f"The request of ``{op.function}`` (``{op.method} {op.path}``)."
     builder.add(request)
     op.request = request
-    body_fields: list[Field] = []
-    if op.body_schema is not None:
-        where = f"request body of ``{op.function}``"
-        if "$ref" in op.body_schema:
-            body = builder.component(ref_name(op.body_schema["$ref"]))
-        else:
-            body = builder.expr(op.body_schema, op_name(builder, pascal, "RequestBody"), module, True, where)
-        definition = builder.definitions.get(body.ann)
-        if not isinstance(definition, ClassDef) or body.nullable:
-            raise DocumentError(f"{op.id}: the request body must be an object schema")
-        op.body_class = definition.name
-        request.base = definition.name
-        body_fields = all_fields(builder, definition)
+    body_fields = build_body(op, builder)
+    params = build_params(op, builder)
+    app = [Field(name, name, TypeRef(kind, kind), False, False, doc) for name, kind, doc in APP_HEADERS]
+    check_keys(op, [*body_fields, *params, *app])
+    request.fields = [f for f in params if f.required] + [f for f in params if not f.required] + app
+    op.request_required = any(f.required for f in [*body_fields, *params])
+    if op.security in ("bearer", "bearer_or_api_key"):
+        op.security_class = build_security(op, builder)
+    op.error_model = error_model(op, builder)
+    for answer in op.declared:
+        if answer.encoding == "json":
+            answer.model = build_answer(op, answer, builder)
+
+
+def build_body(op: Op, builder: Builder) -> list[Field]:
+    """The body class (a component or ``<Op>RequestBody``) becomes the request's base; its fields."""
+    if op.body_schema is None:
+        return []
+    assert op.request is not None
+    where = f"request body of ``{op.function}``"
+    if "$ref" in op.body_schema:
+        body = builder.component(ref_name(op.body_schema["$ref"]))
+    else:
+        body = builder.expr(op.body_schema, op_name(builder, op.pascal, "RequestBody"), op.module, True, where)
+    definition = builder.definitions.get(body.ann)
+    if not isinstance(definition, ClassDef) or body.nullable:
+        raise DocumentError(f"{op.id}: the request body must be an object schema")
+    op.body_class = definition.name
+    op.request.base = definition.name
+    return all_fields(builder, definition)
+
+
+def build_params(op: Op, builder: Builder) -> list[Field]:
+    """One field per parameter: path, then query, then header ones (by their snake name)."""
     params: list[Field] = []
     for location in ("path", "query", "header"):
         for param in (p for p in op.params if p.location == location):
-            hint = f"{pascal}Request{naming.pascal(param.wire)}"
-            kind = builder.expr(param.schema, hint, module, True, f"parameter ``{param.wire}`` of ``{op.id}``")
+            hint = f"{op.pascal}Request{naming.pascal(param.wire)}"
+            where = f"parameter ``{param.wire}`` of ``{op.id}``"
+            kind = builder.expr(param.schema, hint, op.module, True, where)
             if location == "header":
                 name = naming.header_attribute(param.wire)
                 made = Field(param.wire, name, kind, param.required, False, param.description, dict_key=name)
@@ -312,41 +370,46 @@ def build_models(op: Op, builder: Builder) -> None:
             made.nullable = param.required and kind.nullable
             param.field = made
             params.append(made)
-    app = [Field(name, name, TypeRef(kind, kind), False, False, doc) for name, kind, doc in APP_HEADERS]
+    return params
+
+
+def check_keys(op: Op, fields: list[Field]) -> None:
+    """No attribute or dict key is both a body field and a parameter or app header."""
     taken: dict[str, str] = {}
-    for item in [*body_fields, *params, *app]:
+    for item in fields:
         for key in {item.name, item.dict_key}:
             if key in taken:
                 raise DocumentError(f"{op.id}: {key!r} is both a {taken[key]} and a parameter or app header")
             taken[key] = item.wire
-    request.fields = [f for f in params if f.required] + [f for f in params if not f.required] + app
-    op.request_required = any(f.required for f in [*body_fields, *params])
-    if op.security in ("bearer", "bearer_or_api_key"):
-        security = ClassDef(op_name(builder, pascal, "Security"), module, "", False, kind="security")
-        fallback = "" if op.security == "bearer" else "; when it is ``None``, the core's key is used"
-        security.doc = (
-            f"Per-call credentials of ``{op.function}``: ``bearer`` is sent as ``Authorization: Bearer ...``"
-            f"{fallback}. It never appears in a repr."
-        )
-        secret = Field("bearer", "bearer", TypeRef("str", "str"), False, False, "the key for this call", secret=True)
-        security.fields = [secret]
-        builder.add(security)
-        op.security_class = security.name
-    op.error_model = error_model(op, builder)
-    for answer in op.declared:
-        if answer.encoding != "json":
-            continue
-        if answer.schema is None:
-            raise DocumentError(f"{op.id}: a JSON answer without a schema")
-        if "$ref" in answer.schema:
-            ref = builder.component(ref_name(answer.schema["$ref"]))
-        else:
-            where = f"response of ``{op.function}``"
-            ref = builder.expr(answer.schema, op_name(builder, pascal, "Response"), module, False, where)
-        definition = builder.definitions.get(ref.ann)
-        if definition is None or isinstance(definition, AliasDef) or ref.nullable:
-            raise DocumentError(f"{op.id}: a {answer.status} answer must be an object or a union, got {ref.ann}")
-        answer.model = model_ref(builder, ref.ann)
+
+
+def build_security(op: Op, builder: Builder) -> str:
+    """``<Op>Security``: the per-call ``bearer`` (hidden from the repr)."""
+    security = ClassDef(op_name(builder, op.pascal, "Security"), op.module, "", False, kind="security")
+    fallback = "" if op.security == "bearer" else "; when it is ``None``, the core's key is used"
+    security.doc = (
+        f"Per-call credentials of ``{op.function}``: ``bearer`` is sent as ``Authorization: Bearer ...``"
+        f"{fallback}. It never appears in a repr."
+    )
+    secret = Field("bearer", "bearer", TypeRef("str", "str"), False, False, "the key for this call", secret=True)
+    security.fields = [secret]
+    builder.add(security)
+    return security.name
+
+
+def build_answer(op: Op, answer: Answer, builder: Builder) -> str:
+    """``"module:Name"`` of a JSON answer's model (a component, or ``<Op>Response``)."""
+    if answer.schema is None:
+        raise DocumentError(f"{op.id}: a JSON answer without a schema")
+    if "$ref" in answer.schema:
+        ref = builder.component(ref_name(answer.schema["$ref"]))
+    else:
+        where = f"response of ``{op.function}``"
+        ref = builder.expr(answer.schema, op_name(builder, op.pascal, "Response"), op.module, False, where)
+    definition = builder.definitions.get(ref.ann)
+    if definition is None or isinstance(definition, AliasDef) or ref.nullable:
+        raise DocumentError(f"{op.id}: a {answer.status} answer must be an object or a union, got {ref.ann}")
+    return model_ref(builder, ref.ann)
 
 
 def is_openrouter_error(document: Document, schema: Schema) -> bool:
@@ -542,8 +605,8 @@ def render(op: Op) -> str:
         params.append("security: Security")
     params.append("request: Request" if op.request_required else "request: Request | None = None")
     params.append("options: RequestOptions | None = None")
-    answer = f"Result[{qualified}, OpenRouterSDKError]"
-    lines += ["", "", f"def {op.function}({', '.join(params)}) -> {answer}:", *function_doc(op)]
+    returns = f"Result[{qualified}, OpenRouterSDKError]"
+    lines += ["", "", f"def {op.function}({', '.join(params)}) -> {returns}:", *function_doc(op)]
     lines += [f"    return call(core, OPERATION, request, options{security})"]
     lines += ["", "", f"{op.function}_async = async_twin({op.function}, OPERATION)"]
     return "\n".join(lines) + "\n"

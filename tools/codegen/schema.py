@@ -56,6 +56,7 @@ class TypeRef:
 
 
 ANY = TypeRef("Any", "Any", helpers=frozenset({"Any"}))
+LITERAL = frozenset({"Literal"})
 
 
 def scalar(name: str) -> TypeRef:
@@ -162,36 +163,58 @@ def number_text(value: Any) -> str:
 
 def markers(schema: Schema, kind: str) -> list[str]:
     """The ``Annotated`` constraint markers of a string, number or array schema."""
-    found: list[str] = []
     if kind == "string":
-        if "minLength" in schema:
-            found.append(f"MinLength({int(schema['minLength'])})")
-        if "maxLength" in schema:
-            found.append(f"MaxLength({int(schema['maxLength'])})")
-        if "pattern" in schema:
-            found.append(f"Pattern({schema['pattern']!r})")
-        if schema.get("format") in FORMATS:
-            found.append(f"Format({schema['format']!r})")
-    elif kind in ("integer", "number"):
-        # OpenAPI 3.0 spelled an exclusive bound as ``minimum: x`` + ``exclusiveMinimum: true``; the
-        # document uses that once (``VideoGenerationRequest.upscale_factor``): read it as ``Gt(x)``.
-        for bound, exclusive, inclusive_marker, exclusive_marker in (
-            ("minimum", "exclusiveMinimum", "Ge", "Gt"),
-            ("maximum", "exclusiveMaximum", "Le", "Lt"),
-        ):
-            flag = schema.get(exclusive)
-            if flag is True and bound in schema:
-                found.append(f"{exclusive_marker}({number_text(schema[bound])})")
-                continue
-            if bound in schema:
-                found.append(f"{inclusive_marker}({number_text(schema[bound])})")
-            if exclusive in schema and flag is not False:
-                found.append(f"{exclusive_marker}({number_text(flag)})")
-    elif kind == "array":
-        if "minItems" in schema:
-            found.append(f"MinItems({int(schema['minItems'])})")
-        if "maxItems" in schema:
-            found.append(f"MaxItems({int(schema['maxItems'])})")
+        return string_markers(schema)
+    if kind in ("integer", "number"):
+        return number_markers(schema)
+    if kind == "array":
+        return array_markers(schema)
+    return []
+
+
+def string_markers(schema: Schema) -> list[str]:
+    """``MinLength``, ``MaxLength``, ``Pattern``, ``Format``."""
+    found: list[str] = []
+    if "minLength" in schema:
+        found.append(f"MinLength({int(schema['minLength'])})")
+    if "maxLength" in schema:
+        found.append(f"MaxLength({int(schema['maxLength'])})")
+    if "pattern" in schema:
+        found.append(f"Pattern({schema['pattern']!r})")
+    if schema.get("format") in FORMATS:
+        found.append(f"Format({schema['format']!r})")
+    return found
+
+
+def number_markers(schema: Schema) -> list[str]:
+    """``Ge`` / ``Gt`` and ``Le`` / ``Lt``.
+
+    OpenAPI 3.0 spelled an exclusive bound as ``minimum: x`` + ``exclusiveMinimum: true``; the
+    document uses that once (``VideoGenerationRequest.upscale_factor``): read it as ``Gt(x)``.
+    """
+    found: list[str] = []
+    for bound, exclusive, inclusive_marker, exclusive_marker in (
+        ("minimum", "exclusiveMinimum", "Ge", "Gt"),
+        ("maximum", "exclusiveMaximum", "Le", "Lt"),
+    ):
+        flag = schema.get(exclusive)
+        if flag is True and bound in schema:
+            found.append(f"{exclusive_marker}({number_text(schema[bound])})")
+            continue
+        if bound in schema:
+            found.append(f"{inclusive_marker}({number_text(schema[bound])})")
+        if exclusive in schema and flag is not False:
+            found.append(f"{exclusive_marker}({number_text(flag)})")
+    return found
+
+
+def array_markers(schema: Schema) -> list[str]:
+    """``MinItems``, ``MaxItems``."""
+    found: list[str] = []
+    if "minItems" in schema:
+        found.append(f"MinItems({int(schema['minItems'])})")
+    if "maxItems" in schema:
+        found.append(f"MaxItems({int(schema['maxItems'])})")
     return found
 
 
@@ -243,6 +266,46 @@ def tag_of(member: Schema, discriminator: str | None, document: Document) -> str
             if isinstance(prop.get("const"), str):
                 return str(prop["const"])
     return None
+
+
+def inline_enum(schema: Schema, where: str) -> TypeRef:
+    """An inline ``enum`` (``null`` among the values makes it nullable)."""
+    values = list(schema["enum"])
+    nullable = "null" in type_set(schema) or None in values
+    values = [value for value in values if value is not None]
+    if not values:
+        raise DocumentError(f"{where}: an enum with no value but null")
+    return enum_type(values, where).with_nullable(nullable)
+
+
+def kind_of(schema: Schema, where: str) -> str:
+    """The one non-null JSON type of a node (``object`` / ``array`` when implied); ``""`` when it has none."""
+    types = [kind for kind in type_set(schema) if kind != "null"]
+    if len(types) > 1:
+        raise DocumentError(f"{where}: several types {types} outside a oneOf/anyOf")
+    if types:
+        return types[0]
+    if "properties" in schema or "additionalProperties" in schema:
+        return "object"
+    if "items" in schema:
+        return "array"
+    return ""
+
+
+SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+def scalar_type(schema: Schema, kind: str, where: str) -> TypeRef:
+    """A string, integer, number or boolean (``FileInput`` for ``format: binary``); ``Any`` for no type."""
+    if not kind:
+        return ANY
+    if kind not in SCALARS:
+        raise DocumentError(f"{where}: unsupported type {kind!r}")
+    if kind == "string" and schema.get("x-openrouter-type") == "boolean":
+        return scalar("bool")
+    if kind == "string" and schema.get("format") == "binary":
+        return TypeRef("FileInput", "FileInput", helpers=frozenset({"FileInput"}))
+    return annotated(scalar(SCALARS[kind]), markers(schema, kind))
 
 
 class Builder:
@@ -396,72 +459,53 @@ class Builder:
             if siblings:
                 raise DocumentError(f"{where}: $ref with sibling keywords {sorted(siblings)}")
             return self.component(ref_name(schema["$ref"]))
-        nullable = "null" in type_set(schema)
+        union_key = next((key for key in ("oneOf", "anyOf") if key in schema), None)
         if "allOf" in schema:
-            parts = [part for part in schema["allOf"] if not adds_nothing(part)]
-            own = set(schema) - ANNOTATIONS - {"allOf", "type"}
-            if len(parts) == 1 and not own:
-                return self.expr(parts[0], hint, module, with_dict, where).with_nullable(nullable)
-            return self.define_class(schema, hint, module, with_dict, where).with_nullable(nullable)
-        for key in ("oneOf", "anyOf"):
-            if key in schema:
-                return self.union(schema, key, hint, module, with_dict, where).with_nullable(nullable)
-        if "enum" in schema:
-            values = list(schema["enum"])
-            nullable = nullable or None in values
-            values = [value for value in values if value is not None]
-            if not values:
-                raise DocumentError(f"{where}: an enum with no value but null")
-            return enum_type(values, where).with_nullable(nullable)
-        if "const" in schema:
-            value = schema["const"]
-            return TypeRef(literal_values([value]), literal_values([value]), helpers=frozenset({"Literal"}))
-        types = [kind for kind in type_set(schema) if kind != "null"]
-        if len(types) > 1:
-            raise DocumentError(f"{where}: several types {types} outside a oneOf/anyOf")
-        if types:
-            kind = types[0]
-        elif "properties" in schema or "additionalProperties" in schema:
-            kind = "object"
-        elif "items" in schema:
-            kind = "array"
+            made = self.all_of(schema, hint, module, with_dict, where)
+        elif union_key is not None:
+            made = self.union(schema, union_key, hint, module, with_dict, where)
+        elif "enum" in schema:
+            made = inline_enum(schema, where)
+        elif "const" in schema:
+            made = TypeRef(literal_values([schema["const"]]), literal_values([schema["const"]]), helpers=LITERAL)
         else:
-            return ANY.with_nullable(nullable)
-        if kind == "string" and schema.get("x-openrouter-type") == "boolean":
-            return scalar("bool").with_nullable(nullable)
-        if kind == "string":
-            if schema.get("format") == "binary":
-                return TypeRef("FileInput", "FileInput", nullable, helpers=frozenset({"FileInput"}))
-            return annotated(scalar("str"), markers(schema, kind)).with_nullable(nullable)
-        if kind == "integer":
-            return annotated(scalar("int"), markers(schema, kind)).with_nullable(nullable)
-        if kind == "number":
-            return annotated(scalar("float"), markers(schema, kind)).with_nullable(nullable)
-        if kind == "boolean":
-            return scalar("bool").with_nullable(nullable)
-        if kind == "array":
-            items = schema.get("items")
-            item = ANY if not items else self.expr(items, hint + "Item", module, with_dict, f"the items of {where}")
-            if item.nullable:
-                item = replace(item, ann=item.ann + " | None", dict_ann=item.dict_ann + " | None", nullable=False)
-            base = replace(item, ann=f"list[{item.ann}]", dict_ann=f"list[{item.dict_ann}]", nullable=False)
-            return annotated(base, markers(schema, kind)).with_nullable(nullable)
-        if kind == "object":
-            if schema.get("properties"):
-                return self.define_class(schema, hint, module, with_dict, where).with_nullable(nullable)
-            extra = schema.get("additionalProperties")
-            if isinstance(extra, dict) and extra:
-                value = self.expr(extra, hint + "Value", module, with_dict, f"the values of {where}")
-                if value.nullable:
-                    value = replace(
-                        value, ann=value.ann + " | None", dict_ann=value.dict_ann + " | None", nullable=False
-                    )
-                helpers = value.helpers
-                return replace(
-                    value, ann=f"dict[str, {value.ann}]", dict_ann=f"dict[str, {value.dict_ann}]", helpers=helpers
-                ).with_nullable(nullable)
-            return TypeRef("dict[str, Any]", "dict[str, Any]", nullable, helpers=frozenset({"Any"}))
-        raise DocumentError(f"{where}: unsupported type {kind!r}")
+            kind = kind_of(schema, where)
+            if kind == "array":
+                made = self.array(schema, hint, module, with_dict, where)
+            elif kind == "object":
+                made = self.object(schema, hint, module, with_dict, where)
+            else:
+                made = scalar_type(schema, kind, where)
+        return made.with_nullable("null" in type_set(schema))
+
+    def all_of(self, schema: Schema, hint: str, module: str, with_dict: bool, where: str) -> TypeRef:
+        """An inline ``allOf``: its one meaningful part, else a class of all parts merged."""
+        parts = [part for part in schema["allOf"] if not adds_nothing(part)]
+        own = set(schema) - ANNOTATIONS - {"allOf", "type"}
+        if len(parts) == 1 and not own:
+            return self.expr(parts[0], hint, module, with_dict, where)
+        return self.define_class(schema, hint, module, with_dict, where)
+
+    def array(self, schema: Schema, hint: str, module: str, with_dict: bool, where: str) -> TypeRef:
+        """``list[T]`` (items named ``<hint>Item``), with the array's markers."""
+        items = schema.get("items")
+        item = ANY if not items else self.expr(items, hint + "Item", module, with_dict, f"the items of {where}")
+        if item.nullable:
+            item = replace(item, ann=item.ann + " | None", dict_ann=item.dict_ann + " | None", nullable=False)
+        base = replace(item, ann=f"list[{item.ann}]", dict_ann=f"list[{item.dict_ann}]", nullable=False)
+        return annotated(base, markers(schema, "array"))
+
+    def object(self, schema: Schema, hint: str, module: str, with_dict: bool, where: str) -> TypeRef:
+        """A class (with properties), a typed map ``dict[str, T]``, or a free-form ``dict[str, Any]``."""
+        if schema.get("properties"):
+            return self.define_class(schema, hint, module, with_dict, where)
+        extra = schema.get("additionalProperties")
+        if not isinstance(extra, dict) or not extra:
+            return TypeRef("dict[str, Any]", "dict[str, Any]", helpers=frozenset({"Any"}))
+        value = self.expr(extra, hint + "Value", module, with_dict, f"the values of {where}")
+        if value.nullable:
+            value = replace(value, ann=value.ann + " | None", dict_ann=value.dict_ann + " | None", nullable=False)
+        return replace(value, ann=f"dict[str, {value.ann}]", dict_ann=f"dict[str, {value.dict_ann}]")
 
     # --- objects ----------------------------------------------------------------------------------
 
@@ -550,6 +594,20 @@ class Builder:
         definition = UnionDef(hint, module, description_of(schema), with_dict, nullable=nullable, where=where)
         self.add(definition)
         prop = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
+        members_refs = self.union_members(rest, hint, module, with_dict, where, prop)
+        definition.nullable = definition.nullable or any(ref.nullable for ref in members_refs)
+        definition.members = [replace(ref, nullable=False) for ref in members_refs]
+        if discriminator is not None:
+            definition.discriminator = prop
+            definition.mapping = self.union_mapping(definition, discriminator, where)
+        return TypeRef(
+            hint, hint + "Dict", nullable=nullable, names=frozenset({hint}), dict_names=frozenset({hint + "Dict"})
+        )
+
+    def union_members(
+        self, rest: list[tuple[int, Schema]], hint: str, module: str, with_dict: bool, where: str, prop: str | None
+    ) -> list[TypeRef]:
+        """The members' types; string-enum members merged into one ``Literal`` at the first one's position."""
         taken: set[str] = set()
         enum_values: list[Any] = []
         enum_slot: int | None = None
@@ -565,26 +623,21 @@ class Builder:
             refs.append(self.expr(member, name, module, with_dict, f"member {index + 1} of {where}"))
         if enum_slot is not None:
             refs[enum_slot] = enum_type(enum_values, where)
-        definition.members = [ref for ref in refs if ref is not None]
-        for ref in definition.members:
-            if ref.nullable:
-                definition.nullable = True
-        definition.members = [replace(ref, nullable=False) for ref in definition.members]
-        if discriminator is not None:
-            mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
-            if not prop or not isinstance(mapping, dict) or not mapping:
-                raise DocumentError(f"{where}: a discriminator without propertyName and mapping")
-            definition.discriminator = prop
-            definition.mapping = {}
-            member_names = {ref.ann for ref in definition.members}
-            for tag, target in mapping.items():
-                target_ref = self.component(ref_name(target))
-                if target_ref.ann not in member_names:
-                    raise DocumentError(f"{where}: the mapping of {tag!r} names {target}, which is not a member")
-                definition.mapping[str(tag)] = target_ref.ann
-        return TypeRef(
-            hint, hint + "Dict", nullable=nullable, names=frozenset({hint}), dict_names=frozenset({hint + "Dict"})
-        )
+        return [ref for ref in refs if ref is not None]
+
+    def union_mapping(self, definition: UnionDef, discriminator: Any, where: str) -> dict[str, str]:
+        """The discriminator's mapping, tag -> member class name (each target must be a member)."""
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        if not definition.discriminator or not isinstance(mapping, dict) or not mapping:
+            raise DocumentError(f"{where}: a discriminator without propertyName and mapping")
+        found: dict[str, str] = {}
+        member_names = {ref.ann for ref in definition.members}
+        for tag, target in mapping.items():
+            target_ref = self.component(ref_name(target))
+            if target_ref.ann not in member_names:
+                raise DocumentError(f"{where}: the mapping of {tag!r} names {target}, which is not a member")
+            found[str(tag)] = target_ref.ann
+        return found
 
     def member_hint(self, union: str, member: Schema, index: int, prop: str | None, taken: set[str]) -> str:
         """The name of an inline union member: ``<Union><PascalTag>``, else ``<Union>Member<n>``.

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -88,19 +90,22 @@ class Sampler:
         members = self.members(schema)
         if members is not None:
             return any(self.schema_valid(value, m) and self.strict(value, m) for m in members)
-        schema = self.resolve(schema)
-        merged = self.merged(schema)
         if isinstance(value, dict):
-            if merged is not None:
-                props = merged[0]
-                return all(key in props and self.strict(item, props[key]) for key, item in value.items())
-            extra = schema.get("additionalProperties")
-            if isinstance(extra, dict) and extra:
-                return all(self.strict(item, extra) for item in value.values())
-            return True
+            return self.strict_object(value, schema)
         if isinstance(value, list):
-            items = schema.get("items")
+            items = self.resolve(schema).get("items")
             return all(self.strict(item, items) for item in value) if isinstance(items, dict) and items else True
+        return True
+
+    def strict_object(self, value: dict[str, Any], schema: Schema) -> bool:
+        """``strict`` for an object: declared properties only, or a typed map's values."""
+        merged = self.merged(schema)
+        if merged is not None:
+            props = merged[0]
+            return all(key in props and self.strict(item, props[key]) for key, item in value.items())
+        extra = self.resolve(schema).get("additionalProperties")
+        if isinstance(extra, dict) and extra:
+            return all(self.strict(item, extra) for item in value.values())
         return True
 
     def acceptable(self, value: Any, schema: Schema) -> bool:
@@ -116,10 +121,8 @@ class Sampler:
             return value
         members = self.members(schema)
         if members is not None:
-            for member in members:
-                if self.schema_valid(value, member) and self.strict(value, member):
-                    return self.ordered(value, member)
-            return value
+            member = next((m for m in members if self.schema_valid(value, m) and self.strict(value, m)), None)
+            return value if member is None else self.ordered(value, member)
         merged = self.merged(schema)
         if merged is None:
             extra = self.resolve(schema).get("additionalProperties")
@@ -153,26 +156,23 @@ class Sampler:
         members = self.members(resolved)
         if members is not None:
             mapping = (resolved.get("discriminator") or {}).get("mapping") or {}
-            if mapping:
-                target = next(iter(mapping.values()))
-                return self.minimal({"$ref": target}, depth + 1)
-            return self.minimal(members[0], depth + 1)
+            first = {"$ref": next(iter(mapping.values()))} if mapping else members[0]
+            return self.minimal(first, depth + 1)
         merged = self.merged(resolved)
         if merged is not None:
             props, required = merged
             return {name: self.minimal(props[name], depth + 1) for name in props if name in required}
+        return self.minimal_plain(resolved, depth)
+
+    def minimal_plain(self, resolved: Schema, depth: int) -> Any:
+        """``minimal`` for a scalar, an array, or a free-form object."""
         kinds = [kind for kind in type_set(resolved) if kind != "null"]
         kind = kinds[0] if kinds else ("object" if "additionalProperties" in resolved else "")
-        if kind == "string":
-            return _string(resolved)
-        if kind in ("integer", "number"):
-            return _number(resolved, kind)
-        if kind == "boolean":
-            return True
         if kind == "array":
             items = resolved.get("items") or {}
-            count = int(resolved.get("minItems", 0))
-            return [self.minimal(items, depth + 1) for _ in range(count)]
+            return [self.minimal(items, depth + 1) for _ in range(int(resolved.get("minItems", 0)))]
+        if kind in SAMPLERS:
+            return SAMPLERS[kind](resolved, kind)
         if kind == "object" or not set(resolved) - ANNOTATIONS:
             return {}
         raise DocumentError(f"cannot sample {resolved!r}")
@@ -188,7 +188,7 @@ def _finite(value: Any) -> bool:
     return True
 
 
-def _string(schema: Schema) -> str:
+def _string(schema: Schema, _kind: str = "string") -> str:
     form = schema.get("format")
     if form == "uuid":
         return "3f2a8c1e-5b7d-4e9f-a1c3-0d6e8b2f4a71"
@@ -210,6 +210,18 @@ def _number(schema: Schema, kind: str) -> int | float:
     if isinstance(high, int | float) and not isinstance(high, bool) and value > high:
         value = high
     return int(value) if kind == "integer" else value
+
+
+def _boolean(_schema: Schema, _kind: str) -> bool:
+    return True
+
+
+SAMPLERS: dict[str, Callable[[Schema, str], Any]] = {
+    "string": _string,
+    "integer": _number,
+    "number": _number,
+    "boolean": _boolean,
+}
 
 
 def literal(value: Any) -> str:
@@ -274,60 +286,90 @@ def _test_doc(op: Op) -> str:
     return head
 
 
-def render(op: Op, builder: Builder, document: Document) -> str:
-    """The test module of one operation."""
-    assert op.request is not None
-    sampler = Sampler(document)
-    request: dict[str, Any] = {}
+@dataclass
+class Case:
+    """What one operation's test module checks: a valid request and what it looks like on the wire."""
+
+    op: Op
+    request: dict[str, Any] = field(default_factory=dict)
     body: Any = None
-    if op.body_schema is not None:
-        body = next((e for e in op.body_examples if sampler.acceptable(e, op.body_schema)), INVALID)
-        if body is INVALID:
-            body = sampler.minimal(op.body_schema)
-        if not sampler.acceptable(body, op.body_schema):
-            raise DocumentError(f"{op.id}: could not make a valid request body for its test")
-        body = sampler.ordered(body, op.body_schema)
-        request.update(body)
-    path = op.path
-    query: list[tuple[str, str]] = []
-    headers: list[tuple[str, str]] = []
-    for param in op.params:
+    path: str = ""
+    query: list[tuple[str, str]] = field(default_factory=list)
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    examples: list[tuple[int, Any]] = field(default_factory=list)
+    errors: list[tuple[int, str, Any]] = field(default_factory=list)
+    response_names: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def security(self) -> bool:
+        """Whether the function takes a per-call ``security`` argument."""
+        return self.op.security_class is not None
+
+
+def request_body(op: Op, sampler: Sampler) -> Any:
+    """The first document example that is a valid request, else a minimal one; keys in field order."""
+    assert op.body_schema is not None
+    body = next((e for e in op.body_examples if sampler.acceptable(e, op.body_schema)), INVALID)
+    if body is INVALID:
+        body = sampler.minimal(op.body_schema)
+    if not sampler.acceptable(body, op.body_schema):
+        raise DocumentError(f"{op.id}: could not make a valid request body for its test")
+    return sampler.ordered(body, op.body_schema)
+
+
+def add_params(case: Case, sampler: Sampler) -> None:
+    """Parameter values into the request, and where each appears on the wire."""
+    case.path = case.op.path
+    for param in case.op.params:
         value = param_value(sampler, param.schema, param.wire, param.location, param.required)
         if value is INVALID:
             continue
         assert param.field is not None
-        request[param.field.dict_key] = value
+        case.request[param.field.dict_key] = value
         if param.location == "path":
-            path = path.replace("{" + param.wire + "}", quote(query_text(value), safe=""))
+            case.path = case.path.replace("{" + param.wire + "}", quote(query_text(value), safe=""))
         elif param.location == "query":
-            query.append((param.wire, query_text(value)))
+            case.query.append((param.wire, query_text(value)))
         else:
-            headers.append((param.wire.lower(), query_text(value)))
-    examples = success_examples(op, sampler)
-    if not examples:
+            case.headers.append((param.wire.lower(), query_text(value)))
+
+
+def build_case(op: Op, builder: Builder, document: Document) -> Case:
+    """The request, its wire form, the success examples, the typed errors."""
+    sampler = Sampler(document)
+    case = Case(op)
+    if op.body_schema is not None:
+        case.body = request_body(op, sampler)
+        case.request.update(case.body)
+    add_params(case, sampler)
+    case.examples = success_examples(op, sampler)
+    if not case.examples:
         raise DocumentError(f"{op.id}: no success answer to test")
-    errors = [
+    case.errors = [
         (status, config.STATUS_ERRORS[status], error_body(status, op.errors[status]))
         for status in sorted(op.errors)
         if status in config.STATUS_ERRORS
     ]
-    response_names = set()
+    if not case.errors:
+        raise DocumentError(f"{op.id}: no documented error status to test")
     for answer in op.declared:
         if answer.model:
             module, name = answer.model.split(":")
             if isinstance(builder.definitions.get(name), ClassDef):
-                response_names.add((module, name))
-    security = op.security_class is not None
-    call_args = "core, SECURITY, REQUEST, NO_RETRY" if security else "core, REQUEST, NO_RETRY"
-    key = "PER_CALL_KEY" if security else "API_KEY"
-    raw_body = json.dumps(body, separators=(",", ":")) if body is not None else None
+                case.response_names.add((module, name))
+    return case
+
+
+def head_lines(case: Case) -> list[str]:
+    """Header, docstring, imports and the module's constants."""
+    op = case.op
     lines = [
         text.HEADER,
         *text.docstring(0, _test_doc(op)),
         "",
         "from __future__ import annotations",
         "",
-        *(["import json"] if body is not None else []),
+        *(["import json"] if case.body is not None else []),
         "from typing import Any",
         "",
         "import httpx",
@@ -337,33 +379,45 @@ def render(op: Op, builder: Builder, document: Document) -> str:
         "from openrouter_core import Err, Ok, RequestOptions",
         f"from openrouter_funcs.{op.function} import {op.function}, {op.function}_async",
     ]
-    for module, name in sorted(response_names):
-        lines.append(f"from openrouter_funcs.models.{module} import {name}")
+    lines += [f"from openrouter_funcs.models.{module} import {name}" for module, name in sorted(case.response_names)]
     lines += [
-        f"from tests.helpers import {'' if security else 'API_KEY, '}Runner, Wire, json_response, make_core",
+        f"from tests.helpers import {'' if case.security else 'API_KEY, '}Runner, Wire, json_response, make_core",
         "",
         "NO_RETRY = RequestOptions(retries=None)",
-        *([f"PER_CALL_KEY = {PER_CALL_KEY!r}", "SECURITY = {'bearer': PER_CALL_KEY}"] if security else []),
-        f"REQUEST: dict[str, Any] = {literal(request)}",
-        f"BODY: Any = {literal(body)}",
-        f"PATH = {(SERVER_PATH + path).encode('ascii')!r}",
-        f"QUERY = {literal(sorted(query))}",
-        f"HEADERS = {literal(headers)}",
-        f"EXAMPLES: list[tuple[int, Any]] = {literal(examples)}",
+        *([f"PER_CALL_KEY = {PER_CALL_KEY!r}", "SECURITY = {'bearer': PER_CALL_KEY}"] if case.security else []),
+        f"REQUEST: dict[str, Any] = {literal(case.request)}",
+        f"BODY: Any = {literal(case.body)}",
+        f"PATH = {(SERVER_PATH + case.path).encode('ascii')!r}",
+        f"QUERY = {literal(sorted(case.query))}",
+        f"HEADERS = {literal(case.headers)}",
+        f"EXAMPLES: list[tuple[int, Any]] = {literal(case.examples)}",
         "ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [",
-        *(f"    ({status}, orc.{name}, {literal(example)})," for status, name, example in errors),
+        *(f"    ({status}, orc.{name}, {literal(example)})," for status, name, example in case.errors),
         "]",
-        "",
-        "",
-        "def call(run: Runner, core: orc.OpenRouterCore) -> Any:",
-        *(
-            [
-                f"    with pytest.warns(DeprecationWarning, match={_plain_prefix(op.deprecated)!r}):",
-                f"        return run({op.function}, {op.function}_async, {call_args})",
-            ]
-            if op.deprecated
-            else [f"    return run({op.function}, {op.function}_async, {call_args})"]
-        ),
+    ]
+    return lines
+
+
+def call_lines(case: Case) -> list[str]:
+    """``call(run, core)``: the function (or its twin) with the test's request, no retries."""
+    op = case.op
+    call_args = "core, SECURITY, REQUEST, NO_RETRY" if case.security else "core, REQUEST, NO_RETRY"
+    invoke = f"run({op.function}, {op.function}_async, {call_args})"
+    lines = ["", "", "def call(run: Runner, core: orc.OpenRouterCore) -> Any:"]
+    if op.deprecated:
+        lines += [
+            f"    with pytest.warns(DeprecationWarning, match={_plain_prefix(op.deprecated)!r}):",
+            f"        return {invoke}",
+        ]
+    else:
+        lines += [f"    return {invoke}"]
+    return lines
+
+
+def wire_test_lines(case: Case) -> list[str]:
+    """``test_wire_request``: method, path, query, headers and body bytes."""
+    key = "PER_CALL_KEY" if case.security else "API_KEY"
+    lines = [
         "",
         "",
         "def test_wire_request(run: Runner) -> None:",
@@ -377,23 +431,27 @@ def render(op: Op, builder: Builder, document: Document) -> str:
         "    call(run, make_core(wire))",
         "    (request,) = wire.requests",
         "    (headers,) = sent",
-        f"    assert request.method == {op.method!r}",
+        f"    assert request.method == {case.op.method!r}",
         '    assert request.url.raw_path.split(b"?")[0] == PATH',
         "    assert sorted(request.url.params.multi_items()) == QUERY",
         f'    assert headers["authorization"] == f"Bearer {{{key}}}"',
         "    for name, value in HEADERS:",
         "        assert headers[name] == value",
     ]
-    if body is None:
-        lines += ['    assert request.content == b""']
-    else:
-        lines += [
-            '    assert headers["content-type"] == "application/json"',
-            "    assert json.loads(request.content) == BODY",
-        ]
-        if raw_body is not None and raw_body.isascii():
-            lines += ['    assert request.content == json.dumps(BODY, separators=(",", ":")).encode()']
+    if case.body is None:
+        return [*lines, '    assert request.content == b""']
     lines += [
+        '    assert headers["content-type"] == "application/json"',
+        "    assert json.loads(request.content) == BODY",
+    ]
+    if json.dumps(case.body, separators=(",", ":")).isascii():
+        lines += ['    assert request.content == json.dumps(BODY, separators=(",", ":")).encode()']
+    return lines
+
+
+def answer_test_lines(case: Case) -> list[str]:
+    """``test_example_answer_decodes``: every success example is ``Ok`` (of the response class)."""
+    lines = [
         "",
         "",
         '@pytest.mark.parametrize(("status", "body"), EXAMPLES)',
@@ -401,10 +459,15 @@ def render(op: Op, builder: Builder, document: Document) -> str:
         "    result = call(run, make_core(Wire(json_response(status, body))))",
         "    assert isinstance(result, Ok), result",
     ]
-    if len(response_names) == 1:
-        ((_, name),) = response_names
+    if len(case.response_names) == 1:
+        ((_, name),) = case.response_names
         lines += [f"    assert isinstance(result.value, {name})"]
-    lines += [
+    return lines
+
+
+def error_test_lines() -> list[str]:
+    """``test_documented_error_is_typed``: one typed error per documented status."""
+    return [
         "",
         "",
         '@pytest.mark.parametrize(("status", "error", "body"), ERRORS)',
@@ -415,6 +478,12 @@ def render(op: Op, builder: Builder, document: Document) -> str:
         "    assert isinstance(result, Err), result",
         "    assert isinstance(result.error, error)",
     ]
-    if not errors:
-        raise DocumentError(f"{op.id}: no documented error status to test")
+
+
+def render(op: Op, builder: Builder, document: Document) -> str:
+    """The test module of one operation."""
+    assert op.request is not None
+    case = build_case(op, builder, document)
+    lines = [*head_lines(case), *call_lines(case), *wire_test_lines(case), *answer_test_lines(case)]
+    lines += error_test_lines()
     return "\n".join(lines) + "\n"

@@ -3,6 +3,8 @@
 Operations live in ``openrouter_funcs`` (one module each); the client object is in ``openrouter``.
 """
 
+from typing import TYPE_CHECKING
+
 from openrouter_core._core import Clock, OpenRouterCore
 from openrouter_core._errors import (
     BadGatewayResponseError,
@@ -13,6 +15,7 @@ from openrouter_core._errors import (
     ForbiddenResponseError,
     GoneResponseError,
     HTTPClientError,
+    IncompleteStreamError,
     InternalServerResponseError,
     InvalidRequestError,
     MissingCredentialsError,
@@ -45,6 +48,27 @@ from openrouter_core._retries import DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_CODES, 
 from openrouter_core._schema import UNSET, RawVariant, Unset
 from openrouter_core._version import __version__
 
+if TYPE_CHECKING:
+    from openrouter_core._downloads import (
+        AsyncBinaryResponse,
+        AsyncRaisingBinaryResponse,
+        BinaryResponse,
+        RaisingBinaryResponse,
+    )
+    from openrouter_core._streams import AsyncRaisingStream, AsyncStream, RaisingStream, Stream
+
+# Loaded when first used (a stream or a download arrives, or you import the name), not with the runtime.
+_LAZY = {
+    "AsyncBinaryResponse": "openrouter_core._downloads",
+    "AsyncRaisingBinaryResponse": "openrouter_core._downloads",
+    "BinaryResponse": "openrouter_core._downloads",
+    "RaisingBinaryResponse": "openrouter_core._downloads",
+    "AsyncRaisingStream": "openrouter_core._streams",
+    "AsyncStream": "openrouter_core._streams",
+    "RaisingStream": "openrouter_core._streams",
+    "Stream": "openrouter_core._streams",
+}
+
 __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_RETRY_CODES",
@@ -53,10 +77,15 @@ __all__ = [
     "AfterErrorHook",
     "AfterSuccessHook",
     "AppHeaders",
+    "AsyncBinaryResponse",
+    "AsyncRaisingBinaryResponse",
+    "AsyncRaisingStream",
+    "AsyncStream",
     "BackoffStrategy",
     "BadGatewayResponseError",
     "BadRequestResponseError",
     "BeforeRequestHook",
+    "BinaryResponse",
     "Clock",
     "ConflictResponseError",
     "ConnectionFailedError",
@@ -70,6 +99,7 @@ __all__ = [
     "HTTPExchange",
     "HookContext",
     "Hooks",
+    "IncompleteStreamError",
     "InternalServerResponseError",
     "InvalidRequestError",
     "MissingCredentialsError",
@@ -84,6 +114,8 @@ __all__ = [
     "PayloadTooLargeResponseError",
     "PaymentRequiredResponseError",
     "ProviderOverloadedResponseError",
+    "RaisingBinaryResponse",
+    "RaisingStream",
     "RawVariant",
     "RequestAbortedError",
     "RequestOptions",
@@ -95,6 +127,7 @@ __all__ = [
     "RetryConfig",
     "SDKValidationError",
     "ServiceUnavailableResponseError",
+    "Stream",
     "TooManyRequestsResponseError",
     "UnauthorizedResponseError",
     "UnexpectedClientError",
@@ -105,13 +138,31 @@ __all__ = [
 ]
 
 
-def _show_public_module() -> None:
+def _show_public_module(names: list[str]) -> None:
     # Reprs and tracebacks name the public module (openrouter_core.Ok, not openrouter_core._result.Ok),
     # the one users import from. Pickles resolve through it too.
-    for name in __all__:
-        obj = globals()[name]
+    for name in names:
+        obj = globals().get(name)
         if isinstance(obj, type) and obj.__module__.startswith("openrouter_core._"):
             obj.__module__ = __name__
 
 
-_show_public_module()
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'openrouter_core' has no attribute {name!r}")
+    import importlib
+
+    loaded = importlib.import_module(module)
+    for lazy_name, where in _LAZY.items():
+        if where == module:
+            globals()[lazy_name] = getattr(loaded, lazy_name)
+    _show_public_module(list(_LAZY))
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+_show_public_module(__all__)

@@ -8,6 +8,7 @@ them here instead, a bounded piece at a time: no layer may produce more than the
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 
 __all__ = ["BodyDecoder", "BodyTooLarge", "UndecodableBody"]
 
@@ -36,13 +37,13 @@ class _Layer:
             raise UndecodableBody(f"unsupported Content-Encoding {name!r}")
         self.produced = 0
 
-    def pieces(self, data: bytes, limit: int) -> list[bytes]:
-        out: list[bytes] = []
+    def pieces(self, data: bytes, limit: int) -> Iterator[bytes]:
+        """Decoded pieces of at most 64 KiB, produced one at a time (never the whole expansion at once)."""
         while data:
             try:
                 piece = self._codec.decompress(data, _PIECE)
             except zlib.error as exc:
-                if self._deflate_fallback and self.produced == 0 and not out:
+                if self._deflate_fallback and self.produced == 0:
                     self._codec, self._deflate_fallback = zlib.decompressobj(-zlib.MAX_WBITS), False
                     continue
                 raise UndecodableBody(f"invalid compressed data ({exc})") from None
@@ -51,11 +52,10 @@ class _Layer:
             if self.produced > limit:
                 raise BodyTooLarge
             if piece:
-                out.append(piece)
+                yield piece
             data = self._codec.unconsumed_tail
             if self._codec.eof:
                 break
-        return out
 
     def flush(self, limit: int) -> bytes:
         try:
@@ -66,6 +66,11 @@ class _Layer:
         if self.produced > limit:
             raise BodyTooLarge
         return rest
+
+
+def _through(layer: _Layer, pieces: Iterator[bytes], limit: int) -> Iterator[bytes]:
+    for piece in pieces:
+        yield from layer.pieces(piece, limit)
 
 
 class BodyDecoder:
@@ -82,16 +87,22 @@ class BodyDecoder:
 
     def feed(self, data: bytes) -> bytes:
         """The decoded bytes available after ``data``."""
-        pieces = [data]
+        if not self._layers:
+            return self._count(data)
+        return self._count(b"".join(self.iter_pieces(data)))
+
+    def iter_pieces(self, data: bytes) -> Iterator[bytes]:
+        """The decoded bytes after ``data``, a bounded piece at a time (for bodies streamed to the caller)."""
+        pieces: Iterator[bytes] = iter((data,))
         for layer in self._layers:
-            pieces = [piece for chunk in pieces for piece in layer.pieces(chunk, self._limit)]
-        return self._count(b"".join(pieces))
+            pieces = _through(layer, pieces, self._limit)
+        yield from pieces
 
     def flush(self) -> bytes:
         """The decoded bytes left at the end of the body."""
         carry = b""
         for layer in self._layers:  # what a layer flushes still has to pass the layers after it
-            out = layer.pieces(carry, self._limit) if carry else []
+            out = list(layer.pieces(carry, self._limit)) if carry else []
             out.append(layer.flush(self._limit))
             carry = b"".join(out)
         return self._count(carry)

@@ -28,7 +28,7 @@ from openrouter_core._actions import (
 )
 from openrouter_core._decoding import BodyDecoder, BodyTooLarge, UndecodableBody
 from openrouter_core._errors import classify
-from openrouter_core._network import bound_timeouts, deadline_scope
+from openrouter_core._network import bound_timeouts, deadline_scope, unbound_timeouts
 
 if TYPE_CHECKING:
     from openrouter_core._core import Clock
@@ -81,15 +81,17 @@ def _failure(exc: Exception) -> SendFailure:
     return SendFailure(exc, classify(exc)[1])
 
 
-def _raw_sync(response: httpx.Response) -> Iterator[bytes]:
-    if hasattr(response, "_content"):  # already read (a hook's replacement): decoded content
+def raw_chunks(response: httpx.Response) -> Iterator[bytes]:
+    """The body as it arrives, undecoded; or, when httpx has read it already, its decoded content."""
+    if hasattr(response, "_content"):  # already read (a hook's replacement, a mock's bytes): decoded
         response.headers.pop("content-encoding", None)
         yield response.content
         return
     yield from response.iter_raw()
 
 
-async def _raw_async(response: httpx.Response) -> AsyncIterator[bytes]:
+async def araw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The async twin of ``raw_chunks``."""
     if hasattr(response, "_content"):
         response.headers.pop("content-encoding", None)
         yield response.content
@@ -121,9 +123,10 @@ def _send_sync(client: httpx.Client, send: Send) -> Sent:
                 response = client.send(response.next_request, stream=True, follow_redirects=False)
             if response.status_code in send.open_statuses:
                 handed_over = True
+                unbound_timeouts(response.request)
                 return Sent(response, None, None)
             reader = BodyReader(response, send.limit, deadline)
-            for chunk in _raw_sync(response):
+            for chunk in raw_chunks(response):
                 reader.feed(chunk)
             return Sent(response, reader.finish(), None)
     except Exception as exc:
@@ -137,7 +140,7 @@ def _read_sync(read: ReadBody) -> Sent:
     response = read.response
     try:
         reader = BodyReader(response, read.limit, _deadline(read.timeout_s))
-        for chunk in _raw_sync(response):
+        for chunk in raw_chunks(response):
             reader.feed(chunk)
         return Sent(response, reader.finish(), None)
     except Exception as exc:
@@ -231,9 +234,10 @@ async def _send_async_now(client: httpx.AsyncClient, send: Send, deadline: float
                 response = await client.send(response.next_request, stream=True, follow_redirects=False)
             if response.status_code in send.open_statuses:
                 handed_over = True
+                unbound_timeouts(response.request)
                 return Sent(response, None, None)
             reader = BodyReader(response, send.limit, deadline)
-            async for chunk in _raw_async(response):
+            async for chunk in araw_chunks(response):
                 reader.feed(chunk)
             return Sent(response, reader.finish(), None)
     except Exception as exc:
@@ -260,7 +264,7 @@ async def _read_async(read: ReadBody) -> Sent:
     response = read.response
     try:
         reader = BodyReader(response, read.limit, _deadline(read.timeout_s))
-        async for chunk in _raw_async(response):
+        async for chunk in araw_chunks(response):
             reader.feed(chunk)
         return Sent(response, reader.finish(), None)
     except Exception as exc:

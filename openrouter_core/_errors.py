@@ -24,6 +24,7 @@ OpenRouterSDKError
 │   └── ResponseTooLargeError            a body larger than ``max_response_bytes``
 ├── HTTPClientError                      no usable response
 │   ├── ConnectionFailedError            refused, reset, DNS, dropped mid-response (TS: ConnectionError)
+│   │   └── IncompleteStreamError        a stream ended before its [DONE]: what arrived is not the whole answer
 │   ├── RequestTimeoutError              an attempt ran past ``timeout_ms``
 │   ├── RequestAbortedError              the transport cancelled the request (not the caller's task)
 │   ├── InvalidRequestError              the request could not be built or sent as built
@@ -55,6 +56,7 @@ __all__ = [
     "ForbiddenResponseError",
     "GoneResponseError",
     "HTTPClientError",
+    "IncompleteStreamError",
     "InternalServerResponseError",
     "InvalidRequestError",
     "MissingCredentialsError",
@@ -264,6 +266,48 @@ def status_error_class(status: int) -> type[OpenRouterStatusError] | None:
     return _STATUS_ERRORS.get(status)
 
 
+# Errors reported inside a stream (or a 200 body) carry a type name instead of a status: OpenRouter's
+# ApiErrorType, Anthropic-style types (Messages) and OpenAI-style codes (Responses). The status each
+# stands for, so that an in-band error is the same typed error as the status would have been.
+ERROR_TYPE_STATUS: dict[str, int] = {
+    "invalid_request": 400,
+    "invalid_prompt": 400,
+    "context_length_exceeded": 400,
+    "max_tokens_exceeded": 400,
+    "token_limit_exceeded": 400,
+    "string_too_long": 400,
+    "content_policy_violation": 400,
+    "invalid_image": 400,
+    "image_too_large": 400,
+    "image_too_small": 400,
+    "unsupported_image_format": 400,
+    "image_not_found": 400,
+    "image_download_failed": 400,
+    "invalid_request_error": 400,
+    "authentication": 401,
+    "authentication_error": 401,
+    "payment_required": 402,
+    "billing_error": 402,
+    "permission_denied": 403,
+    "permission_error": 403,
+    "not_found": 404,
+    "not_found_error": 404,
+    "timeout": 408,
+    "timeout_error": 408,
+    "payload_too_large": 413,
+    "request_too_large": 413,
+    "unprocessable": 422,
+    "rate_limit_exceeded": 429,
+    "rate_limit_error": 429,
+    "server": 500,
+    "server_error": 500,
+    "api_error": 500,
+    "provider_unavailable": 503,
+    "provider_overloaded": 529,
+    "overloaded_error": 529,
+}
+
+
 class OpenRouterDefaultError(OpenRouterError):
     """Any other 4xx/5xx, or a response the operation does not expect (status or content type)."""
 
@@ -323,6 +367,10 @@ class ConnectionFailedError(HTTPClientError):
 
     The TypeScript SDK calls this ``ConnectionError``; renamed so it does not shadow the builtin.
     """
+
+
+class IncompleteStreamError(ConnectionFailedError):
+    """A stream ended (the connection closed cleanly) before its end marker: the answer may be truncated."""
 
 
 class RequestTimeoutError(HTTPClientError):

@@ -27,11 +27,9 @@ class _File:
     __slots__ = ("_start", "content_type", "filename", "source")
 
     def __init__(self, value: Any, field: str) -> None:
-        filename: str | None = None
-        content_type: str | None = None
-        if isinstance(value, tuple) and len(value) in (2, 3):
-            filename, value, *rest = value
-            content_type = rest[0] if rest else None
+        filename: str | None = getattr(value, "filename", None)
+        content_type: str | None = getattr(value, "content_type", None)
+        value = getattr(value, "source", value)  # a FileValue the converter checked
         if isinstance(value, (bytes, bytearray, memoryview)):
             self.source: bytes | str | IO[bytes] = bytes(value)
         elif isinstance(value, (str, os.PathLike)):
@@ -43,7 +41,7 @@ class _File:
             filename = filename or (os.path.basename(name) if isinstance(name, str) else None)
         else:
             raise TypeError(f"{field}: expected a path, bytes or a binary file object, got {type(value).__name__}")
-        self.filename = filename or field
+        self.filename = filename or field.removesuffix("[]")
         self.content_type = content_type or mimetypes.guess_type(self.filename)[0] or "application/octet-stream"
         self._start = self._position()
 
@@ -69,9 +67,11 @@ class _File:
         if self._start is None:
             return None
         try:
-            return os.fstat(source.fileno()).st_size - self._start
-        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            end = source.seek(0, io.SEEK_END)  # a seekable file (on disk or in memory): its end is its size
+            source.seek(self._start)
+        except (OSError, ValueError, AttributeError):
             return None
+        return end - self._start
 
     def pieces(self) -> Iterator[bytes]:
         source = self.source

@@ -85,6 +85,16 @@ def bound_timeouts(request: httpx.Request, deadline: float) -> None:
         request.extensions["timeout"] = RemainingTimeouts(timeouts, deadline)
 
 
+def unbound_timeouts(request: httpx.Request) -> None:
+    """Back to plain per-read timeouts, for a body handed to the caller (a stream or a download).
+
+    It may take as long as it needs, as long as no gap between bytes is longer than the timeout.
+    """
+    timeouts = request.extensions.get("timeout")
+    if isinstance(timeouts, RemainingTimeouts):
+        request.extensions["timeout"] = dict(timeouts)
+
+
 class StreamRegistry:
     """The open network streams of one core's clients, so a closing core can shut them down."""
 

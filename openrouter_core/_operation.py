@@ -13,25 +13,77 @@ Model references are strings (``"ops.credits_get_credits:GetCreditsResponse"``, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
-from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, ParamSpec, TypeVar, overload
 
 if TYPE_CHECKING:
     from openrouter_core._core import OpenRouterCore
+    from openrouter_core._downloads import (
+        AsyncBinaryResponse,
+        AsyncRaisingBinaryResponse,
+        BinaryResponse,
+        RaisingBinaryResponse,
+    )
     from openrouter_core._errors import OpenRouterSDKError
     from openrouter_core._options import RequestOptions
     from openrouter_core._result import Err, Ok
+    from openrouter_core._streams import AsyncRaisingStream, AsyncStream, RaisingStream, Stream
 
-__all__ = ["Operation", "async_twin", "call", "call_async", "lazy_exports"]
+__all__ = [
+    "Operation",
+    "Pages",
+    "StreamSpec",
+    "async_twin",
+    "call",
+    "call_async",
+    "lazy_exports",
+    "pages",
+    "pages_async",
+    "unwrap",
+    "unwrap_pages",
+    "unwrap_pages_async",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
+F = TypeVar("F")
 
 Encoding = Literal["json", "sse", "binary", "text", "empty"]
 Security = Literal["api_key", "bearer", "bearer_or_api_key", "none"]
 BodyKind = Literal["json", "multipart"]
 
 MODELS_PACKAGE = "openrouter_funcs.models"
+
+
+class StreamSpec(NamedTuple):
+    """How an operation streams: the body field that asks for it, one event's model, the end marker.
+
+    Attributes:
+        field: the request body field that selects an SSE answer (``"stream"``).
+        event_model: ``"module:Name"`` of one event's data.
+        sentinel: the data of the last event (``"[DONE]"``), or ``None`` when the stream just ends.
+        assemble: ``"module:function"`` building the non-streaming result from the events, or ``None``.
+    """
+
+    field: str
+    event_model: str
+    sentinel: str | None = "[DONE]"
+    assemble: str | None = None
+
+
+class Pages(NamedTuple):
+    """How an operation pages: ``"offset"`` (offset + limit) or ``"cursor"``; results are in ``data``.
+
+    Attributes:
+        kind: ``"offset"`` or ``"cursor"``.
+        default_limit: the page size the server uses when ``limit`` is not given.
+        max_offset: the largest offset the server accepts, when it has one.
+    """
+
+    kind: Literal["offset", "cursor"]
+    default_limit: int | None = None
+    max_offset: int | None = None
 
 
 class Operation:
@@ -53,8 +105,8 @@ class Operation:
         idempotent: safe to re-send after any failure; by default, from the method (GET, PUT, DELETE).
         deprecated: the deprecation message, when the operation is deprecated.
         management_key: the operation needs a management key (documentation only).
-        stream: the body field that selects an SSE answer, and ``(model, sentinel)`` of its events.
-        pagination: ``("offset", limit default)`` or ``("cursor", None)`` with the results path.
+        stream: how the operation streams (``StreamSpec``) when the request asks for it.
+        pagination: how the operation pages (``Pages``).
         error_model: the operation's own error body model, when it is not OpenRouter's
             ``{"error": {...}}`` (``createMessages`` answers Anthropic-style errors).
     """
@@ -97,8 +149,8 @@ class Operation:
         idempotent: bool | None = None,
         deprecated: str | None = None,
         management_key: bool = False,
-        stream: tuple[str, str, str] | None = None,
-        pagination: tuple[str, int | None, str] | None = None,
+        stream: StreamSpec | None = None,
+        pagination: Pages | None = None,
         error_model: str | None = None,
     ) -> None:
         self.id = id
@@ -229,6 +281,7 @@ async def call_async(
     plan = prepare(core, operation, request, options, security)
     if isinstance(plan, Err):
         return plan
+    plan.asynchronous = True  # what it hands over open (a stream, a download) is the async kind
     handle = core._async()
     return await run_async(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
 
@@ -273,3 +326,120 @@ def lazy_exports(operation: Operation) -> Callable[[str], object]:
         return found
 
     return module_getattr
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+def _request_dict(request: object) -> dict[str, Any] | None:
+    """A request as a dict of wire names (a model's fields encoded), so later pages can change it."""
+    if request is None:
+        return {}
+    if isinstance(request, Mapping):
+        return dict(request)
+    if hasattr(type(request), "__attrs_attrs__"):
+        from openrouter_core._serde import to_json
+
+        encoded: dict[str, Any] = to_json(request)
+        return encoded
+    return None  # not a request at all: the first call reports it
+
+
+def _next_request(operation: Operation, request: dict[str, Any], page: object, seen: set[str]) -> dict[str, Any] | None:
+    """The request for the page after ``page``, or ``None`` after the last one (never sent)."""
+    spec = operation.pagination
+    data = getattr(page, "data", None)
+    if spec is None or not isinstance(data, list) or not data:
+        return None
+    if spec.kind == "cursor":
+        cursor = getattr(page, "cursor", None)
+        if not isinstance(cursor, str) or not cursor.strip() or cursor in seen:
+            return None
+        seen.add(cursor)
+        return {**request, "cursor": cursor}
+    limit = request.get("limit") or spec.default_limit
+    if isinstance(limit, int) and len(data) < limit:
+        return None
+    offset = (request.get("offset") or 0) + len(data)
+    if spec.max_offset is not None and offset > spec.max_offset:
+        return None
+    return {**request, "offset": offset}
+
+
+def pages(
+    core: OpenRouterCore,
+    operation: Operation,
+    request: object,
+    options: RequestOptions | None,
+    *,
+    security: object = None,
+) -> Iterator[Ok[Any] | Err[OpenRouterSDKError]]:
+    """One ``Result`` per page, following the operation's pagination; stops after the last page or the first ``Err``."""
+    current = _request_dict(request)
+    seen: set[str] = set()
+    while True:
+        result = call(core, operation, current if current is not None else request, options, security=security)
+        yield result
+        if not result.ok or current is None:
+            return
+        following = _next_request(operation, current, result.value, seen)
+        if following is None:
+            return
+        current = following
+
+
+async def pages_async(
+    core: OpenRouterCore,
+    operation: Operation,
+    request: object,
+    options: RequestOptions | None,
+    *,
+    security: object = None,
+) -> AsyncIterator[Ok[Any] | Err[OpenRouterSDKError]]:
+    """The async twin of ``pages``."""
+    current = _request_dict(request)
+    seen: set[str] = set()
+    while True:
+        result = await call_async(
+            core, operation, current if current is not None else request, options, security=security
+        )
+        yield result
+        if not result.ok or current is None:
+            return
+        following = _next_request(operation, current, result.value, seen)
+        if following is None:
+            return
+        current = following
+
+
+# --- the facade's helpers -------------------------------------------------------------------------
+
+
+# The overloads overlap on the Err half of each Result; they are tried in order, most specific first.
+@overload
+def unwrap(result: Ok[Stream[T, F]] | Err[OpenRouterSDKError]) -> RaisingStream[T, F]: ...  # type: ignore[overload-overlap]
+@overload
+def unwrap(result: Ok[AsyncStream[T, F]] | Err[OpenRouterSDKError]) -> AsyncRaisingStream[T, F]: ...  # type: ignore[overload-overlap]
+@overload
+def unwrap(result: Ok[BinaryResponse] | Err[OpenRouterSDKError]) -> RaisingBinaryResponse: ...  # type: ignore[overload-overlap]
+@overload
+def unwrap(result: Ok[AsyncBinaryResponse] | Err[OpenRouterSDKError]) -> AsyncRaisingBinaryResponse: ...
+@overload
+def unwrap(result: Ok[T] | Err[OpenRouterSDKError]) -> T: ...
+def unwrap(result: Ok[Any] | Err[OpenRouterSDKError]) -> Any:
+    """The value of ``result`` (raising its error); a stream or a download becomes its raising variant."""
+    value = result.unwrap()
+    raising = getattr(value, "raising", None)
+    return raising() if callable(raising) else value
+
+
+def unwrap_pages(results: Iterator[Ok[T] | Err[OpenRouterSDKError]]) -> Iterator[T]:
+    """The pages' values, raising the first error."""
+    for result in results:
+        yield result.unwrap()
+
+
+async def unwrap_pages_async(results: AsyncIterator[Ok[T] | Err[OpenRouterSDKError]]) -> AsyncIterator[T]:
+    """The async twin of ``unwrap_pages``."""
+    async for result in results:
+        yield result.unwrap()

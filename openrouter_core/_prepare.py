@@ -46,6 +46,7 @@ class Plan:
     """One validated call, ready to run: what to send, how to authenticate, retry and match."""
 
     __slots__ = (
+        "asynchronous",
         "base_url",
         "content",
         "env_fallback",
@@ -88,6 +89,7 @@ class Plan:
     extensions: dict[str, Any] | None
     open_statuses: frozenset[int]
     success: dict[int, tuple[str, Any]]
+    asynchronous: bool
 
 
 def model_class(reference: object) -> Any:
@@ -248,7 +250,7 @@ def _retry_policy(core: OpenRouterCore, operation: Operation, opts: RequestOptio
 
 def _success(operation: Operation, wire: dict[str, Any]) -> dict[int, tuple[str, Any]]:
     stream = operation.stream
-    if stream is not None and wire.get(stream[0]) is True:
+    if stream is not None and wire.get(stream.field) is True:
         return dict.fromkeys(operation.responses, ("sse", stream))
     return dict(operation.responses)
 
@@ -310,6 +312,7 @@ def _plan(core: OpenRouterCore, operation: Operation, request: object, options: 
         extensions=None if opts.extensions is NOT_GIVEN else dict(opts.extensions),
         open_statuses=frozenset(status for status, (encoding, _) in success.items() if encoding in ("sse", "binary")),
         success=success,
+        asynchronous=False,
     )
 
 

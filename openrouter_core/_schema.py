@@ -21,9 +21,12 @@ import enum
 import os
 import sys
 from collections.abc import Callable, Mapping
-from typing import IO, Any, Final, Literal, Union
+from typing import IO, TYPE_CHECKING, Any, Final, Literal, Union
 
 import attrs
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
 
 __all__ = [
     "UNSET",
@@ -288,10 +291,36 @@ class OneOf:
         return Union[other, self]  # noqa: UP007
 
 
-FileContent = Union[bytes, "os.PathLike[str]", IO[bytes]]
+class FileField:
+    """The runtime marker behind ``FileInput``: the converter checks a file value and keeps it as it is."""
 
-FileInput = FileContent
-"""A file for a multipart upload: a path (``pathlib.Path``), ``bytes``, or a binary file object."""
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FileInput"
+
+
+class FileValue:
+    """A checked file for a multipart part: its source, and the name and type it was given, if any."""
+
+    __slots__ = ("content_type", "filename", "source")
+
+    def __init__(self, source: object, filename: str | None = None, content_type: str | None = None) -> None:
+        self.source = source
+        self.filename = filename
+        self.content_type = content_type
+
+    def __repr__(self) -> str:
+        return f"FileValue({self.filename or type(self.source).__name__!r})"
+
+
+if TYPE_CHECKING:
+    FileContent: TypeAlias = bytes | os.PathLike[str] | IO[bytes]
+    FileInput: TypeAlias = FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
+    """A file for a multipart upload: a path (``pathlib.Path``), ``bytes``, or a binary file object, or a
+    ``(filename, content)`` / ``(filename, content, content_type)`` tuple of one of those."""
+else:
+    FileInput = FileField()
 
 
 def validated(

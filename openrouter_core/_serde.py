@@ -31,6 +31,7 @@ import functools
 import importlib
 import json
 import math
+import os
 import sys
 import types
 import typing
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union
 
 import attrs
 
-from openrouter_core._schema import UNSET, WIRE_NAME, Constraint, OneOf, RawVariant, Unset
+from openrouter_core._schema import UNSET, WIRE_NAME, Constraint, FileField, FileValue, OneOf, RawVariant, Unset
 
 if TYPE_CHECKING:
     import cattrs
@@ -636,6 +637,7 @@ def configure_converter(conv: cattrs.Converter, *, strict: bool) -> cattrs.Conve
     conv.register_structure_hook_factory(_is_annotated, lambda tp: _annotated_hook(conv, rules, tp))
     conv.register_structure_hook_factory(_is_union, lambda tp: _typing_union_hook(conv, rules, tp))
     conv.register_structure_hook_factory(lambda tp: isinstance(tp, OneOf), lambda tp: _one_of_hook(conv, rules, tp))
+    conv.register_structure_hook_func(lambda tp: isinstance(tp, FileField), _file_hook(rules))
     conv.register_structure_hook_factory(lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), _enum_hook)
     conv.register_structure_hook_factory(attrs.has, lambda cls: _model_hook(conv, rules, cls))
     return conv
@@ -647,6 +649,25 @@ def _list_hook_for(conv: cattrs.Converter, tp: Any) -> Hook:
 
 def _dict_hook_for(conv: cattrs.Converter, tp: Any) -> Hook:
     return _dict_hook(conv, tp)
+
+
+def _file_hook(rules: _Rules) -> Hook:
+    def structure_file(value: Any, _: Any) -> Any:
+        if isinstance(value, FileValue) or not rules.strict:
+            return value
+        filename = content_type = None
+        if isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[0], str):
+            filename, value, *rest = value
+            content_type = rest[0] if rest else None
+        if isinstance(value, (bytes, bytearray, memoryview)) or hasattr(value, "read"):
+            return FileValue(value, filename, content_type)
+        if isinstance(value, (str, os.PathLike)):
+            if not os.path.isfile(value):
+                raise _fail(f"no readable file at {os.fspath(value)!r}")
+            return FileValue(os.fspath(value), filename, content_type)
+        raise _expected("a path, bytes or a binary file object", value)
+
+    return structure_file
 
 
 def _unless_enum(hook: Hook) -> Hook:
@@ -698,7 +719,7 @@ def request_converter() -> cattrs.Converter:
 def to_json(value: Any) -> Any:
     """A model (or anything containing models) as JSON-ready data, with wire names; UNSET is left out."""
     cls = type(value)
-    if cls in _JSON_SCALARS:
+    if cls in _JSON_SCALARS or cls is FileValue:
         return value
     if isinstance(value, enum.Enum):
         return value.value

@@ -469,29 +469,46 @@ def _coverage(tp: Any, keys: frozenset[str]) -> int:
     return len(keys & _wire_names(tp)) if attrs.has(tp) else 0
 
 
-def _pick_member(conv: cattrs.Converter, value: Any, members: Sequence[Any], name: str) -> Any:
-    """Decode ``value`` as the first fitting member, by the module docstring's rule."""
-    if attrs.has(type(value)):
-        for member in members:
-            if member is type(value):
-                return conv.get_structure_hook(member)(value, member)
-        value = to_json(value)
-    kind = _json_kind(value)
-    candidates = [member for member in members if kind in _kinds(member)]
-    if not candidates:
-        kinds = sorted({kind for member in members for kind in _kinds(member)}, key=_KIND_ORDER.index)
-        raise _fail(f"expected {' or '.join(_KIND_NAMES[kind] for kind in kinds)}, got {_describe(value)}")
-    if kind == "object" and len(candidates) > 1:
-        keys = frozenset(value)
-        candidates.sort(key=lambda member: -_coverage(member, keys))  # stable: ties keep document order
-    first_failure: Invalid | None = None
-    for member in candidates:
-        try:
-            return conv.get_structure_hook(member)(value, member)
-        except Invalid as exc:
-            first_failure = first_failure or exc
-    assert first_failure is not None  # noqa: S101 - candidates is not empty
-    raise first_failure
+class _Members:
+    """A union's members, with the JSON kinds each accepts and its hook, worked out once (lazily)."""
+
+    __slots__ = ("_conv", "_entries", "_members")
+
+    def __init__(self, conv: cattrs.Converter, members: Sequence[Any] | Callable[[], Sequence[Any]]) -> None:
+        self._conv = conv
+        self._members = members
+        self._entries: list[tuple[Any, frozenset[str], Hook]] | None = None
+
+    def entries(self) -> list[tuple[Any, frozenset[str], Hook]]:
+        if self._entries is None:
+            members = self._members() if callable(self._members) else self._members
+            self._entries = [(m, _kinds(m), self._conv.get_structure_hook(m)) for m in members]
+        return self._entries
+
+    def pick(self, value: Any) -> Any:
+        """Decode ``value`` as the first fitting member, by the module docstring's rule."""
+        entries = self.entries()
+        if attrs.has(type(value)):
+            for member, _, hook in entries:
+                if member is type(value):
+                    return hook(value, member)
+            value = to_json(value)
+        kind = _json_kind(value)
+        candidates = [entry for entry in entries if kind in entry[1]]
+        if not candidates:
+            kinds = sorted({k for entry in entries for k in entry[1]}, key=_KIND_ORDER.index)
+            raise _fail(f"expected {' or '.join(_KIND_NAMES[k] for k in kinds)}, got {_describe(value)}")
+        if kind == "object" and len(candidates) > 1:
+            keys = frozenset(value)
+            candidates.sort(key=lambda entry: -_coverage(entry[0], keys))  # stable: ties keep document order
+        first_failure: Invalid | None = None
+        for member, _, hook in candidates:
+            try:
+                return hook(value, member)
+            except Invalid as exc:
+                first_failure = first_failure or exc
+        assert first_failure is not None  # noqa: S101 - candidates is not empty
+        raise first_failure
 
 
 def _typing_union_hook(conv: cattrs.Converter, rules: _Rules, tp: Any) -> Hook:
@@ -503,21 +520,32 @@ def _typing_union_hook(conv: cattrs.Converter, rules: _Rules, tp: Any) -> Hook:
     open_enum = bool(literals) and len(others) == 1 and others[0] in (str, int)
     if open_enum and rules.strict:  # requests name a known value; responses keep unknown ones
         members = literals
-    name = "a union"
+    choice = _Members(conv, members)
 
     def structure_union(value: Any, _: Any) -> Any:
         if value is None:
             if nullable:
                 return None
             raise _fail("may not be null")
-        if len(members) == 1:
-            return conv.get_structure_hook(members[0])(value, members[0])
-        return _pick_member(conv, value, members, name)
+        entries = choice.entries()
+        if len(entries) == 1:
+            return entries[0][2](value, entries[0][0])
+        return choice.pick(value)
 
     return structure_union
 
 
 def _one_of_hook(conv: cattrs.Converter, rules: _Rules, union: OneOf) -> Hook:
+    choice = _Members(conv, lambda: _union_members(union))
+    targets: dict[str, tuple[Any, Hook]] = {}
+
+    def target_for(tag: str) -> tuple[Any, Hook] | None:
+        found = targets.get(tag)
+        if found is None and union.mapping is not None and tag in union.mapping:
+            member = resolve(union.mapping[tag], union.module)
+            found = targets[tag] = (member, conv.get_structure_hook(member))
+        return found
+
     def structure_one_of(value: Any, _: Any) -> Any:
         if value is None:
             if union.nullable:
@@ -526,35 +554,31 @@ def _one_of_hook(conv: cattrs.Converter, rules: _Rules, union: OneOf) -> Hook:
         if isinstance(value, RawVariant):
             if not isinstance(value.raw, Mapping):
                 raise _fail("RawVariant.raw must be an object")
-            return value
-        if union.discriminator is None or union.mapping is None:
-            return _pick_member(conv, value, _union_members(union), union.name)
-        return _tagged(conv, rules, union, value)
+            return to_json(value) if rules.strict else value
+        if union.discriminator is None:
+            return choice.pick(value)
+        if attrs.has(type(value)):
+            for member, _, hook in choice.entries():
+                if member is type(value):
+                    return hook(value, member)
+            value = to_json(value)
+        if not isinstance(value, Mapping):
+            raise _expected(f"an object ({union.name})", value)
+        tag = value.get(union.discriminator)
+        target = target_for(tag) if isinstance(tag, str) else None
+        if target is None:
+            return _unknown_tag(union, tag, value, strict=rules.strict)
+        return target[1](value, target[0])
 
     return structure_one_of
 
 
-def _tagged(conv: cattrs.Converter, rules: _Rules, union: OneOf, value: Any) -> Any:
-    assert union.discriminator is not None  # noqa: S101 - checked by the caller
-    assert union.mapping is not None  # noqa: S101
-    if attrs.has(type(value)):
-        for member in _union_members(union):
-            if member is type(value):
-                return conv.get_structure_hook(member)(value, member)
-        value = to_json(value)
-    if not isinstance(value, Mapping):
-        raise _expected(f"an object ({union.name})", value)
-    tag = value.get(union.discriminator)
-    target = union.mapping.get(tag) if isinstance(tag, str) else None
-    if target is None:
-        if not rules.strict:
-            return RawVariant(dict(value))  # a newer server's variant: kept, not refused
-        known = ", ".join(repr(known_tag) for known_tag in union.mapping)
-        where = f".{union.discriminator}"
-        reason = "is required" if tag is None else f"must be one of {known}; got {tag!r}"
-        raise Invalid([(where, reason[:300])])
-    member = resolve(target, union.module)
-    return conv.get_structure_hook(member)(value, member)
+def _unknown_tag(union: OneOf, tag: object, value: Mapping[str, Any], *, strict: bool) -> Any:
+    if not strict:
+        return RawVariant(dict(value))  # a newer server's variant: kept, not refused
+    known = ", ".join(repr(known_tag) for known_tag in union.mapping or ())
+    reason = "is required" if tag is None else f"must be one of {known}; got {tag!r}"
+    raise Invalid([(f".{union.discriminator}", reason[:300])])
 
 
 # --- models -----------------------------------------------------------------------------------
@@ -577,46 +601,105 @@ def _unknown_keys(value: Mapping[str, Any], known: frozenset[str]) -> list[tuple
     return failures
 
 
-def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
-    fields = model_fields(cls)
-    known = _wire_names(cls)
-    init_names = {attribute.name: attribute.alias or attribute.name for attribute in attrs.fields(cls)}
-    hooks: dict[str, tuple[Hook, Any]] = {}
+class _Plan:
+    """How one field is decoded, prepared on first use: its hook, and a fast path for plain values.
 
-    def field_hook(field: _Field) -> tuple[Hook, Any]:
-        found = hooks.get(field.name)
-        if found is None:
-            tp = resolve(field.annotation, field.module)
-            found = hooks[field.name] = (conv.get_structure_hook(tp), tp)
-        return found
+    ``fast`` is the one Python type whose values pass unchanged (``str`` for a string field), so the
+    common case costs a type check instead of a call; anything else goes through ``hook``.
+    """
+
+    __slots__ = ("fast", "hook", "nullable", "target", "tp")
+
+    def __init__(self, conv: cattrs.Converter, rules: _Rules, field: _Field, target: str) -> None:
+        self.tp = resolve(field.annotation, field.module)
+        self.hook = conv.get_structure_hook(self.tp)
+        self.fast, self.nullable = _fast_path(self.tp, strict=rules.strict)
+        self.target = target
+
+
+_NO_FAST = (None, False)
+
+
+def _fast_path(tp: Any, *, strict: bool) -> tuple[type | None, bool]:
+    """The type whose values a field keeps unchanged, and whether ``None`` is one of its values."""
+    nullable = False
+    if _is_union(tp):
+        members = [m for m in typing.get_args(tp) if m is not Unset]
+        nullable = type(None) in members
+        members = [m for m in members if m is not type(None)]
+        if not strict and len(members) == 2 and _is_literal(members[0]) and members[1] in (str, int):
+            return members[1], nullable  # an open enum: any value of its type is kept
+        if len(members) != 1:
+            return None, nullable
+        tp = members[0]
+    if not strict and _is_annotated(tp):  # constraints are not checked on responses
+        tp = typing.get_args(tp)[0]
+    if not strict and _is_literal(tp):
+        kinds = {type(value) for value in typing.get_args(tp)}
+        return (kinds.pop(), nullable) if len(kinds) == 1 and kinds <= {str, int} else (None, nullable)
+    return (tp, nullable) if tp in (str, int, bool, float) else (None, nullable)
+
+
+def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
+    """Decode an object into ``cls`` (responses), or check it and return its wire data (requests)."""
+    strict = rules.strict
+    fields = {field.wire: field for field in model_fields(cls)}
+    init_names = {attribute.name: attribute.alias or attribute.name for attribute in attrs.fields(cls)}
+    required = [field.wire for field in fields.values() if field.required]
+    position = {wire: index for index, wire in enumerate(fields)}  # requests go out in the model's order
+    # wire name -> [field, its plan once prepared]: one lookup per key on the hot path
+    entries: dict[str, list[Any]] = {wire: [field, None] for wire, field in fields.items()}
+
+    def plan_for(entry: list[Any]) -> _Plan:
+        field: _Field = entry[0]
+        entry[1] = _Plan(conv, rules, field, field.wire if strict else init_names[field.name])
+        return entry[1]  # type: ignore[no-any-return]
 
     def structure_model(value: Any, _: Any) -> Any:
-        if isinstance(value, cls) and not rules.strict:
-            return value
-        if attrs.has(type(value)):
-            value = to_json(value)  # a caller's model: checked like the dict it stands for
-        if not isinstance(value, Mapping):
-            raise _expected("an object", value)
-        failures = _unknown_keys(value, known) if rules.strict else []
-        kwargs: dict[str, Any] = {}
-        for field in fields:
-            raw = value.get(field.wire, _MISSING)
-            if raw is _MISSING or (raw is None and field.omit_none):
-                if field.required:
-                    failures.append(
-                        (_path_of(field.wire), "is required" if rules.strict else "required field is missing")
-                    )
+        if type(value) is not dict:
+            if type(value) is cls and not strict:
+                return value
+            if attrs.has(type(value)):
+                value = to_json(value)  # a caller's model: checked like the dict it stands for
+            elif not isinstance(value, Mapping):
+                raise _expected("an object", value)
+        out: dict[str, Any] = {}
+        failures: list[tuple[str, str]] = []
+        found = 0
+        for key, raw in value.items():
+            entry = entries.get(key)
+            if entry is None:
+                if strict:
+                    failures.extend(_unknown_keys({key: raw}, frozenset(fields)))
                 continue
-            hook, tp = field_hook(field)
+            field = entry[0]
+            found += field.required
+            if raw is None and field.omit_none:
+                continue  # an optional field that is not nullable: None means absent
+            plan = entry[1] or plan_for(entry)
+            if raw.__class__ is plan.fast or (raw is None and plan.nullable):
+                out[plan.target] = raw
+                continue
             try:
-                kwargs[init_names[field.name]] = hook(raw, tp)
+                out[plan.target] = plan.hook(raw, plan.tp)
             except Invalid as exc:
-                failures.extend(_prefixed(_path_of(field.wire), exc.failures))
+                failures.extend(_prefixed(_path_of(key), exc.failures))
+        if found < len(required):
+            reason = "is required" if strict else "required field is missing"
+            failures.extend(
+                (_path_of(wire), reason) for wire in required if wire not in value or _absent(value, fields[wire])
+            )
         if failures:
             raise Invalid(failures)
-        return cls(**kwargs)
+        if strict:
+            return dict(sorted(out.items(), key=lambda item: position[item[0]])) if len(out) > 1 else out
+        return cls(**out)
 
     return structure_model
+
+
+def _absent(value: Mapping[str, Any], field: _Field) -> bool:
+    return value[field.wire] is None and field.omit_none
 
 
 # --- the converters -------------------------------------------------------------------------------
@@ -627,7 +710,7 @@ def configure_converter(conv: cattrs.Converter, *, strict: bool) -> cattrs.Conve
     rules = _Rules(strict=strict)
     float_hook = _structure_number_keeping_ints if strict else _structure_float
     for tp, hook in ((str, _structure_str), (int, _structure_int), (float, float_hook), (bool, _structure_bool)):
-        conv.register_structure_hook(tp, _unless_enum(hook))
+        conv.register_structure_hook(tp, _unless_enum(hook, strict=strict))
     conv.register_structure_hook_func(lambda tp: tp is Any or tp is object, _structure_any)
     conv.register_structure_hook_func(lambda tp: tp is type(None), _structure_none)
     conv.register_structure_hook_func(lambda tp: tp is Unset, _structure_unset)
@@ -638,7 +721,9 @@ def configure_converter(conv: cattrs.Converter, *, strict: bool) -> cattrs.Conve
     conv.register_structure_hook_factory(_is_union, lambda tp: _typing_union_hook(conv, rules, tp))
     conv.register_structure_hook_factory(lambda tp: isinstance(tp, OneOf), lambda tp: _one_of_hook(conv, rules, tp))
     conv.register_structure_hook_func(lambda tp: isinstance(tp, FileField), _file_hook(rules))
-    conv.register_structure_hook_factory(lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), _enum_hook)
+    conv.register_structure_hook_factory(
+        lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), lambda tp: _enum_hook(tp, strict=strict)
+    )
     conv.register_structure_hook_factory(attrs.has, lambda cls: _model_hook(conv, rules, cls))
     return conv
 
@@ -670,12 +755,12 @@ def _file_hook(rules: _Rules) -> Hook:
     return structure_file
 
 
-def _unless_enum(hook: Hook) -> Hook:
+def _unless_enum(hook: Hook, *, strict: bool) -> Hook:
     # Class hooks also catch subclasses, and an IntEnum is an int: send enums to their own hook.
     def structure_primitive(value: Any, tp: Any) -> Any:
         if tp in _PRIMITIVES:
             return hook(value, tp)
-        return _enum_hook(tp)(value, tp)
+        return _enum_hook(tp, strict=strict)(value, tp)
 
     return structure_primitive
 
@@ -684,15 +769,15 @@ _PRIMITIVES = frozenset({str, int, float, bool})
 
 
 @functools.cache
-def _enum_hook(cls: type[enum.Enum]) -> Hook:
+def _enum_hook(cls: type[enum.Enum], *, strict: bool) -> Hook:
     members = {member.value: member for member in cls}
 
     def structure_enum(value: Any, _: Any) -> Any:
         if isinstance(value, cls):
-            return value
+            return value.value if strict else value
         if isinstance(value, bool) or value not in members:
             raise _fail(f"must be one of {', '.join(repr(v) for v in members)}; got {value!r}"[:300])
-        return members[value]
+        return value if strict else members[value]
 
     return structure_enum
 
@@ -809,12 +894,11 @@ def validate_request(model: Any, request: Any, root: str = "request") -> Any:
     """
     conv = request_converter()
     try:
-        structured = conv.get_structure_hook(model)(request, model)
+        return conv.get_structure_hook(model)(request, model)  # the request converter returns wire data
     except Invalid as exc:
         raise Invalid(_prefixed(root, exc.failures)) from None
     except RecursionError:
         raise Invalid([(root, "is nested too deeply")]) from None
-    return to_json(structured)
 
 
 def is_finite_number(value: object) -> bool:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from openrouter._resources.responses import Responses
     from openrouter._resources.scim import Scim
     from openrouter._resources.stt import Stt
+    from openrouter._resources.tts import Tts
     from openrouter._resources.video_generation import VideoGeneration
     from openrouter._resources.workspaces import Workspaces
 
@@ -75,6 +76,7 @@ class OpenRouter(OpenRouterCore):
     _responses: Responses | None = None
     _scim: Scim | None = None
     _stt: Stt | None = None
+    _tts: Tts | None = None
     _video_generation: VideoGeneration | None = None
     _workspaces: Workspaces | None = None
 
@@ -336,6 +338,16 @@ class OpenRouter(OpenRouterCore):
             from openrouter._resources.stt import Stt
 
             namespace = self._stt = Stt(self)
+        return namespace
+
+    @property
+    def tts(self) -> Tts:
+        """Text-to-speech endpoints (``client.tts``), created on first access."""
+        namespace = self._tts
+        if namespace is None:
+            from openrouter._resources.tts import Tts
+
+            namespace = self._tts = Tts(self)
         return namespace
 
     @property

@@ -2,7 +2,7 @@
 """Every operation that has a function, as strings: importing this imports nothing else.
 
 For tools that need the list of operations (the command line, the fake server) without loading
-them. Operations not generated yet (binary downloads, multipart uploads) are absent.
+them.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ class OperationInfo(NamedTuple):
         path: the path template, relative to the server URL (``/keys/{hash}``).
         tag: the document's tag (``API Keys``).
         facade: the facade method, relative to the client (``api_keys.list``).
-        streaming: the operation can answer with server-sent events.
-        paginated: the document declares pagination for it.
+        streaming: ``"stream": True`` in the request asks for server-sent events (its function
+            returns a stream then). Embeddings and rerank declare SSE but have no stream field: ``False``.
+        paginated: the document declares pagination for it: ``<function>_pages`` exists.
         management_key: it needs a management key.
     """
 
@@ -105,6 +106,17 @@ OPERATIONS: dict[str, OperationInfo] = {
         False,
         True,
     ),
+    "createAudioSpeech": OperationInfo(
+        "tts_create_speech",
+        "openrouter_funcs.tts_create_speech",
+        "POST",
+        "/audio/speech",
+        "TTS",
+        "tts.create_speech",
+        False,
+        False,
+        False,
+    ),
     "createAudioTranscriptions": OperationInfo(
         "stt_create_transcription",
         "openrouter_funcs.stt_create_transcription",
@@ -112,6 +124,17 @@ OPERATIONS: dict[str, OperationInfo] = {
         "/audio/transcriptions",
         "STT",
         "stt.create_transcription",
+        False,
+        False,
+        False,
+    ),
+    "createAudioTranscriptions_multipart": OperationInfo(
+        "stt_create_transcription_multipart",
+        "openrouter_funcs.stt_create_transcription_multipart",
+        "POST",
+        "/audio/transcriptions",
+        "STT",
+        "stt.create_transcription_multipart",
         False,
         False,
         False,
@@ -148,7 +171,7 @@ OPERATIONS: dict[str, OperationInfo] = {
         "/embeddings",
         "Embeddings",
         "embeddings.generate",
-        True,
+        False,
         False,
         False,
     ),
@@ -247,7 +270,7 @@ OPERATIONS: dict[str, OperationInfo] = {
         "/rerank",
         "Rerank",
         "rerank.rerank",
-        True,
+        False,
         False,
         False,
     ),
@@ -374,6 +397,17 @@ OPERATIONS: dict[str, OperationInfo] = {
         False,
         False,
         True,
+    ),
+    "downloadFileContent": OperationInfo(
+        "files_download",
+        "openrouter_funcs.files_download",
+        "GET",
+        "/files/{file_id}/content",
+        "Files",
+        "files.download",
+        False,
+        False,
+        False,
     ),
     "exchangeAuthCodeForAPIKey": OperationInfo(
         "oauth_exchange_auth_code_for_api_key",
@@ -860,6 +894,17 @@ OPERATIONS: dict[str, OperationInfo] = {
         True,
         True,
     ),
+    "listVideosContent": OperationInfo(
+        "video_generation_get_video_content",
+        "openrouter_funcs.video_generation_get_video_content",
+        "GET",
+        "/videos/{jobId}/content",
+        "Video Generation",
+        "video_generation.get_video_content",
+        False,
+        False,
+        False,
+    ),
     "listVideosModels": OperationInfo(
         "video_generation_list_videos_models",
         "openrouter_funcs.video_generation_list_videos_models",
@@ -987,6 +1032,9 @@ OPERATIONS: dict[str, OperationInfo] = {
         False,
         True,
     ),
+    "uploadFile": OperationInfo(
+        "files_upload", "openrouter_funcs.files_upload", "POST", "/files", "Files", "files.upload", False, False, False
+    ),
     "upsertWorkspaceBudget": OperationInfo(
         "workspaces_set_budget",
         "openrouter_funcs.workspaces_set_budget",
@@ -1030,8 +1078,10 @@ BY_FUNCTION: dict[str, str] = {
     "endpoints_list": "listEndpoints",
     "endpoints_list_zdr_endpoints": "listEndpointsZdr",
     "files_delete": "deleteFile",
+    "files_download": "downloadFileContent",
     "files_list": "listFiles",
     "files_retrieve": "getFileMetadata",
+    "files_upload": "uploadFile",
     "generations_get_generation": "getGeneration",
     "generations_list_generation_content": "listGenerationContent",
     "generations_submit_feedback": "submitGenerationFeedback",
@@ -1081,8 +1131,11 @@ BY_FUNCTION: dict[str, str] = {
     "scim_read": "getScimGroupMapping",
     "scim_update": "updateScimGroupMapping",
     "stt_create_transcription": "createAudioTranscriptions",
+    "stt_create_transcription_multipart": "createAudioTranscriptions_multipart",
+    "tts_create_speech": "createAudioSpeech",
     "video_generation_generate": "createVideos",
     "video_generation_get_generation": "getVideos",
+    "video_generation_get_video_content": "listVideosContent",
     "video_generation_list_videos_models": "listVideosModels",
     "workspaces_bulk_add_members": "bulkAddWorkspaceMembers",
     "workspaces_bulk_remove_members": "bulkRemoveWorkspaceMembers",

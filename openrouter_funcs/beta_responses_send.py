@@ -2,31 +2,55 @@
 """``beta_responses_send``: the deprecated name of ``responses_send`` (``POST /responses``).
 
 Renamed to ``responses_send`` now that the Responses API is GA. Calling it emits a
-``DeprecationWarning`` at the caller's line, then does exactly what ``responses_send`` does.
+``DeprecationWarning`` at the caller's line, then does exactly what ``responses_send`` does:
+with ``"stream": True`` in the request, the answer is a stream of events.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from openrouter_core._operation import warn_deprecated
 from openrouter_funcs.responses_send import responses_send, responses_send_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
+    from openrouter_core import AsyncStream, OpenRouterCore, OpenRouterSDKError, RequestOptions, Result, Stream
     from openrouter_funcs.models.open_responses_result import OpenResponsesResult
-    from openrouter_funcs.models.ops.responses_send import CreateResponsesRequest, CreateResponsesRequestDict
+    from openrouter_funcs.models.ops.responses_send import (
+        CreateResponsesRequest,
+        CreateResponsesRequestDict,
+        CreateResponsesRequestStreamingDict,
+    )
+    from openrouter_funcs.models.stream_events import StreamEvents
+
+    Request = CreateResponsesRequest | CreateResponsesRequestDict | CreateResponsesRequestStreamingDict
 
 __all__ = ["beta_responses_send", "beta_responses_send_async"]
 
 MESSAGE = "beta_responses_send is deprecated: renamed to responses_send now that the Responses API is GA"
 
 
+@overload
 def beta_responses_send(
-    core: OpenRouterCore,
-    request: CreateResponsesRequest | CreateResponsesRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[OpenResponsesResult, OpenRouterSDKError]:
+    core: OpenRouterCore, request: CreateResponsesRequestStreamingDict, options: RequestOptions | None = None
+) -> Result[Stream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]: ...
+
+
+@overload
+def beta_responses_send(
+    core: OpenRouterCore, request: CreateResponsesRequestDict | None = None, options: RequestOptions | None = None
+) -> Result[OpenResponsesResult, OpenRouterSDKError]: ...
+
+
+@overload
+def beta_responses_send(
+    core: OpenRouterCore, request: CreateResponsesRequest, options: RequestOptions | None = None
+) -> Result[OpenResponsesResult | Stream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]: ...
+
+
+def beta_responses_send(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Result[OpenResponsesResult | Stream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]:
     """Deprecated: use ``responses_send`` (the Responses API is GA). Emits a ``DeprecationWarning``.
 
     Args:
@@ -41,11 +65,27 @@ def beta_responses_send(
     return responses_send(core, request, options)
 
 
+@overload
 async def beta_responses_send_async(
-    core: OpenRouterCore,
-    request: CreateResponsesRequest | CreateResponsesRequestDict,
-    options: RequestOptions | None = None,
-) -> Result[OpenResponsesResult, OpenRouterSDKError]:
+    core: OpenRouterCore, request: CreateResponsesRequestStreamingDict, options: RequestOptions | None = None
+) -> Result[AsyncStream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]: ...
+
+
+@overload
+async def beta_responses_send_async(
+    core: OpenRouterCore, request: CreateResponsesRequestDict | None = None, options: RequestOptions | None = None
+) -> Result[OpenResponsesResult, OpenRouterSDKError]: ...
+
+
+@overload
+async def beta_responses_send_async(
+    core: OpenRouterCore, request: CreateResponsesRequest, options: RequestOptions | None = None
+) -> Result[OpenResponsesResult | AsyncStream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]: ...
+
+
+async def beta_responses_send_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Result[OpenResponsesResult | AsyncStream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]:
     """The async twin of ``beta_responses_send``: same arguments, same results, same warning."""
     warn_deprecated(MESSAGE)
     return await responses_send_async(core, request, options)

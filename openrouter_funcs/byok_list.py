@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_byok_keys_response import ListBYOKKeysResponse
     from openrouter_funcs.models.ops import byok_list as models
@@ -23,6 +25,7 @@ OPERATION = Operation(
     responses={200: ("json", "list_byok_keys_response:ListBYOKKeysResponse")},
     errors=(400, 401, 500),
     management_key=True,
+    pagination=Pages("offset", 50, None),
 )
 
 
@@ -48,3 +51,23 @@ def byok_list(
 
 
 byok_list_async = async_twin(byok_list, OPERATION)
+
+
+def byok_list_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[ListBYOKKeysResponse, OpenRouterSDKError]]:
+    """Every page of ``byok_list``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50).
+
+    Takes the arguments of ``byok_list``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def byok_list_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ListBYOKKeysResponse, OpenRouterSDKError]]:
+    """The async twin of ``byok_list_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

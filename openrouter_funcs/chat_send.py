@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, StreamSpec, call, call_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
+    from openrouter_core import AsyncStream, OpenRouterCore, OpenRouterSDKError, RequestOptions, Result, Stream
     from openrouter_funcs.models.chat_result import ChatResult
+    from openrouter_funcs.models.chat_stream_chunk import ChatStreamChunk
     from openrouter_funcs.models.ops import chat_send as models
 
-    Request = models.SendChatCompletionRequestRequest | models.SendChatCompletionRequestRequestDict
+    Request = (
+        models.SendChatCompletionRequestRequest
+        | models.SendChatCompletionRequestRequestDict
+        | models.SendChatCompletionRequestRequestStreamingDict
+    )
 
 OPERATION = Operation(
     "sendChatCompletionRequest",
@@ -23,12 +28,35 @@ OPERATION = Operation(
     headers=(("x_openrouter_metadata", "X-OpenRouter-Metadata"),),
     responses={200: ("json", "chat_result:ChatResult")},
     errors=(400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502, 503, 524, 529),
+    stream=StreamSpec(
+        "stream", "chat_stream_chunk:ChatStreamChunk", "[DONE]", "openrouter_funcs._assembly:chat_result"
+    ),
 )
+
+
+@overload
+def chat_send(
+    core: OpenRouterCore,
+    request: models.SendChatCompletionRequestRequestStreamingDict,
+    options: RequestOptions | None = None,
+) -> Result[Stream[ChatStreamChunk, ChatResult], OpenRouterSDKError]: ...
+
+
+@overload
+def chat_send(
+    core: OpenRouterCore, request: models.SendChatCompletionRequestRequestDict, options: RequestOptions | None = None
+) -> Result[ChatResult, OpenRouterSDKError]: ...
+
+
+@overload
+def chat_send(
+    core: OpenRouterCore, request: models.SendChatCompletionRequestRequest, options: RequestOptions | None = None
+) -> Result[ChatResult | Stream[ChatStreamChunk, ChatResult], OpenRouterSDKError]: ...
 
 
 def chat_send(
     core: OpenRouterCore, request: Request, options: RequestOptions | None = None
-) -> Result[ChatResult, OpenRouterSDKError]:
+) -> Result[ChatResult | Stream[ChatStreamChunk, ChatResult], OpenRouterSDKError]:
     """Create a chat completion.
 
     Sends a request for a model response for the given chat conversation. Supports both streaming and non-streaming
@@ -36,14 +64,40 @@ def chat_send(
 
     Args:
         core: the core (or an ``OpenRouter`` client).
-        request: a ``SendChatCompletionRequestRequest`` or a dict with its JSON names.
+        request: a ``SendChatCompletionRequestRequest`` or a dict with its JSON names; ``"stream": True`` asks for a
+            stream.
         options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ChatResult)``, or ``Err``: a typed status error (400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502,
-        503, 524, 529) or any other ``OpenRouterSDKError``.
+        ``Ok(ChatResult)``; with ``"stream": True``, ``Ok(Stream[ChatStreamChunk, ChatResult])`` (iterate it for the
+        events); or ``Err``: a typed status error (400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502, 503, 524, 529)
+        or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-chat_send_async = async_twin(chat_send, OPERATION)
+@overload
+async def chat_send_async(
+    core: OpenRouterCore,
+    request: models.SendChatCompletionRequestRequestStreamingDict,
+    options: RequestOptions | None = None,
+) -> Result[AsyncStream[ChatStreamChunk, ChatResult], OpenRouterSDKError]: ...
+
+
+@overload
+async def chat_send_async(
+    core: OpenRouterCore, request: models.SendChatCompletionRequestRequestDict, options: RequestOptions | None = None
+) -> Result[ChatResult, OpenRouterSDKError]: ...
+
+
+@overload
+async def chat_send_async(
+    core: OpenRouterCore, request: models.SendChatCompletionRequestRequest, options: RequestOptions | None = None
+) -> Result[ChatResult | AsyncStream[ChatStreamChunk, ChatResult], OpenRouterSDKError]: ...
+
+
+async def chat_send_async(
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Result[ChatResult | AsyncStream[ChatStreamChunk, ChatResult], OpenRouterSDKError]:
+    """The async twin of ``chat_send``: same arguments; a stream is an ``AsyncStream``."""
+    return await call_async(core, OPERATION, request, options)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.app_rankings_response import AppRankingsResponse
     from openrouter_funcs.models.ops import datasets_get_app_rankings as models
@@ -22,6 +24,7 @@ OPERATION = Operation(
     query=("category", "subcategory", "sort", "start_date", "end_date", "limit", "offset"),
     responses={200: ("json", "app_rankings_response:AppRankingsResponse")},
     errors=(400, 401, 429, 500),
+    pagination=Pages("offset", 50, 100),
 )
 
 
@@ -48,3 +51,23 @@ def datasets_get_app_rankings(
 
 
 datasets_get_app_rankings_async = async_twin(datasets_get_app_rankings, OPERATION)
+
+
+def datasets_get_app_rankings_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[AppRankingsResponse, OpenRouterSDKError]]:
+    """Every page of ``datasets_get_app_rankings``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50), nor past ``offset`` 100.
+
+    Takes the arguments of ``datasets_get_app_rankings``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def datasets_get_app_rankings_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[AppRankingsResponse, OpenRouterSDKError]]:
+    """The async twin of ``datasets_get_app_rankings_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.ops import datasets_get_session_cost as models
     from openrouter_funcs.models.session_cost_response import SessionCostResponse
@@ -22,6 +24,7 @@ OPERATION = Operation(
     query=("app_slug", "model", "turn_range", "limit", "offset"),
     responses={200: ("json", "session_cost_response:SessionCostResponse")},
     errors=(400, 401, 429, 500),
+    pagination=Pages("offset", 100, 5000),
 )
 
 
@@ -48,3 +51,23 @@ def datasets_get_session_cost(
 
 
 datasets_get_session_cost_async = async_twin(datasets_get_session_cost, OPERATION)
+
+
+def datasets_get_session_cost_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[SessionCostResponse, OpenRouterSDKError]]:
+    """Every page of ``datasets_get_session_cost``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 100), nor past ``offset`` 5000.
+
+    Takes the arguments of ``datasets_get_session_cost``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def datasets_get_session_cost_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[SessionCostResponse, OpenRouterSDKError]]:
+    """The async twin of ``datasets_get_session_cost_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

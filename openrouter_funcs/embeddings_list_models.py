@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.models_list_response import ModelsListResponse
     from openrouter_funcs.models.ops import embeddings_list_models as models
@@ -22,6 +24,7 @@ OPERATION = Operation(
     query=("offset", "limit"),
     responses={200: ("json", "models_list_response:ModelsListResponse")},
     errors=(400, 500),
+    pagination=Pages("offset", 500, None),
 )
 
 
@@ -44,3 +47,23 @@ def embeddings_list_models(
 
 
 embeddings_list_models_async = async_twin(embeddings_list_models, OPERATION)
+
+
+def embeddings_list_models_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[ModelsListResponse, OpenRouterSDKError]]:
+    """Every page of ``embeddings_list_models``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 500).
+
+    Takes the arguments of ``embeddings_list_models``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def embeddings_list_models_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ModelsListResponse, OpenRouterSDKError]]:
+    """The async twin of ``embeddings_list_models_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.file_list_response import FileListResponse
     from openrouter_funcs.models.ops import files_list as models
@@ -22,6 +24,7 @@ OPERATION = Operation(
     query=("limit", "cursor", "workspace_id", "provider", "after", "after_id", "before_id", "order"),
     responses={200: ("json", "file_list_response:FileListResponse")},
     errors=(400, 401, 403, 429, 500, 502, 503),
+    pagination=Pages("cursor", None, None),
 )
 
 
@@ -45,3 +48,23 @@ def files_list(
 
 
 files_list_async = async_twin(files_list, OPERATION)
+
+
+def files_list_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[FileListResponse, OpenRouterSDKError]]:
+    """Every page of ``files_list``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request sends the answer's ``cursor``; there
+    is none after a blank cursor or an empty page.
+
+    Takes the arguments of ``files_list``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def files_list_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[FileListResponse, OpenRouterSDKError]]:
+    """The async twin of ``files_list_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

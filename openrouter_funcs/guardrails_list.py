@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_guardrails_response import ListGuardrailsResponse
     from openrouter_funcs.models.ops import guardrails_list as models
@@ -23,6 +25,7 @@ OPERATION = Operation(
     responses={200: ("json", "list_guardrails_response:ListGuardrailsResponse")},
     errors=(400, 401, 500),
     management_key=True,
+    pagination=Pages("offset", 50, None),
 )
 
 
@@ -46,3 +49,23 @@ def guardrails_list(
 
 
 guardrails_list_async = async_twin(guardrails_list, OPERATION)
+
+
+def guardrails_list_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[ListGuardrailsResponse, OpenRouterSDKError]]:
+    """Every page of ``guardrails_list``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50).
+
+    Takes the arguments of ``guardrails_list``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def guardrails_list_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ListGuardrailsResponse, OpenRouterSDKError]]:
+    """The async twin of ``guardrails_list_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

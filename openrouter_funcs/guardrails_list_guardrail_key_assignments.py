@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_key_assignments_response import ListKeyAssignmentsResponse
     from openrouter_funcs.models.ops import guardrails_list_guardrail_key_assignments as models
@@ -24,6 +26,7 @@ OPERATION = Operation(
     responses={200: ("json", "list_key_assignments_response:ListKeyAssignmentsResponse")},
     errors=(401, 404, 500),
     management_key=True,
+    pagination=Pages("offset", 50, None),
 )
 
 
@@ -47,3 +50,23 @@ def guardrails_list_guardrail_key_assignments(
 
 
 guardrails_list_guardrail_key_assignments_async = async_twin(guardrails_list_guardrail_key_assignments, OPERATION)
+
+
+def guardrails_list_guardrail_key_assignments_pages(
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Iterator[Result[ListKeyAssignmentsResponse, OpenRouterSDKError]]:
+    """Every page of ``guardrails_list_guardrail_key_assignments``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50).
+
+    Takes the arguments of ``guardrails_list_guardrail_key_assignments``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def guardrails_list_guardrail_key_assignments_pages_async(
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ListKeyAssignmentsResponse, OpenRouterSDKError]]:
+    """The async twin of ``guardrails_list_guardrail_key_assignments_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

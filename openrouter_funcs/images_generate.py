@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, StreamSpec, call, call_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
+    from openrouter_core import AsyncStream, OpenRouterCore, OpenRouterSDKError, RequestOptions, Result, Stream
     from openrouter_funcs.models.image_generation_response import ImageGenerationResponse
+    from openrouter_funcs.models.image_streaming_response import ImageStreamingResponseData
     from openrouter_funcs.models.ops import images_generate as models
 
-    Request = models.CreateImagesRequest | models.CreateImagesRequestDict
+    Request = models.CreateImagesRequest | models.CreateImagesRequestDict | models.CreateImagesRequestStreamingDict
 
 OPERATION = Operation(
     "createImages",
@@ -22,26 +23,68 @@ OPERATION = Operation(
     body="json",
     responses={200: ("json", "image_generation_response:ImageGenerationResponse")},
     errors=(400, 401, 402, 403, 404, 413, 429, 500, 502, 524, 529),
+    stream=StreamSpec("stream", "image_streaming_response:ImageStreamingResponseData", "[DONE]"),
 )
+
+
+@overload
+def images_generate(
+    core: OpenRouterCore, request: models.CreateImagesRequestStreamingDict, options: RequestOptions | None = None
+) -> Result[Stream[ImageStreamingResponseData, None], OpenRouterSDKError]: ...
+
+
+@overload
+def images_generate(
+    core: OpenRouterCore, request: models.CreateImagesRequestDict, options: RequestOptions | None = None
+) -> Result[ImageGenerationResponse, OpenRouterSDKError]: ...
+
+
+@overload
+def images_generate(
+    core: OpenRouterCore, request: models.CreateImagesRequest, options: RequestOptions | None = None
+) -> Result[ImageGenerationResponse | Stream[ImageStreamingResponseData, None], OpenRouterSDKError]: ...
 
 
 def images_generate(
     core: OpenRouterCore, request: Request, options: RequestOptions | None = None
-) -> Result[ImageGenerationResponse, OpenRouterSDKError]:
+) -> Result[ImageGenerationResponse | Stream[ImageStreamingResponseData, None], OpenRouterSDKError]:
     """Generate an image.
 
     Generates an image from a text prompt via the image generation router
 
     Args:
         core: the core (or an ``OpenRouter`` client).
-        request: a ``CreateImagesRequest`` or a dict with its JSON names.
+        request: a ``CreateImagesRequest`` or a dict with its JSON names; ``"stream": True`` asks for a stream.
         options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(ImageGenerationResponse)``, or ``Err``: a typed status error (400, 401, 402, 403, 404, 413, 429, 500, 502,
-        524, 529) or any other ``OpenRouterSDKError``.
+        ``Ok(ImageGenerationResponse)``; with ``"stream": True``, ``Ok(Stream[ImageStreamingResponseData, None])``
+        (iterate it for the events); or ``Err``: a typed status error (400, 401, 402, 403, 404, 413, 429, 500, 502, 524,
+        529) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-images_generate_async = async_twin(images_generate, OPERATION)
+@overload
+async def images_generate_async(
+    core: OpenRouterCore, request: models.CreateImagesRequestStreamingDict, options: RequestOptions | None = None
+) -> Result[AsyncStream[ImageStreamingResponseData, None], OpenRouterSDKError]: ...
+
+
+@overload
+async def images_generate_async(
+    core: OpenRouterCore, request: models.CreateImagesRequestDict, options: RequestOptions | None = None
+) -> Result[ImageGenerationResponse, OpenRouterSDKError]: ...
+
+
+@overload
+async def images_generate_async(
+    core: OpenRouterCore, request: models.CreateImagesRequest, options: RequestOptions | None = None
+) -> Result[ImageGenerationResponse | AsyncStream[ImageStreamingResponseData, None], OpenRouterSDKError]: ...
+
+
+async def images_generate_async(
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Result[ImageGenerationResponse | AsyncStream[ImageStreamingResponseData, None], OpenRouterSDKError]:
+    """The async twin of ``images_generate``: same arguments; a stream is an ``AsyncStream``."""
+    return await call_async(core, OPERATION, request, options)

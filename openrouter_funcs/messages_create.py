@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, StreamSpec, call, call_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
+    from openrouter_core import AsyncStream, OpenRouterCore, OpenRouterSDKError, RequestOptions, Result, Stream
     from openrouter_funcs.models.messages_result import MessagesResult
+    from openrouter_funcs.models.messages_stream_events import MessagesStreamEvents
     from openrouter_funcs.models.ops import messages_create as models
 
-    Request = models.CreateMessagesRequest | models.CreateMessagesRequestDict
+    Request = (
+        models.CreateMessagesRequest | models.CreateMessagesRequestDict | models.CreateMessagesRequestStreamingDict
+    )
 
 OPERATION = Operation(
     "createMessages",
@@ -23,13 +26,32 @@ OPERATION = Operation(
     headers=(("x_openrouter_metadata", "X-OpenRouter-Metadata"),),
     responses={200: ("json", "messages_result:MessagesResult")},
     errors=(400, 401, 403, 404, 429, 500, 503, 529),
+    stream=StreamSpec("stream", "messages_stream_events:MessagesStreamEvents", "[DONE]"),
     error_model="anthropic_messages_error_response:AnthropicMessagesErrorResponse",
 )
 
 
+@overload
+def messages_create(
+    core: OpenRouterCore, request: models.CreateMessagesRequestStreamingDict, options: RequestOptions | None = None
+) -> Result[Stream[MessagesStreamEvents, None], OpenRouterSDKError]: ...
+
+
+@overload
+def messages_create(
+    core: OpenRouterCore, request: models.CreateMessagesRequestDict, options: RequestOptions | None = None
+) -> Result[MessagesResult, OpenRouterSDKError]: ...
+
+
+@overload
+def messages_create(
+    core: OpenRouterCore, request: models.CreateMessagesRequest, options: RequestOptions | None = None
+) -> Result[MessagesResult | Stream[MessagesStreamEvents, None], OpenRouterSDKError]: ...
+
+
 def messages_create(
     core: OpenRouterCore, request: Request, options: RequestOptions | None = None
-) -> Result[MessagesResult, OpenRouterSDKError]:
+) -> Result[MessagesResult | Stream[MessagesStreamEvents, None], OpenRouterSDKError]:
     """Create a message.
 
     Creates a message using the Anthropic Messages API format. Supports text, images, PDFs, tools, and extended
@@ -37,14 +59,37 @@ def messages_create(
 
     Args:
         core: the core (or an ``OpenRouter`` client).
-        request: a ``CreateMessagesRequest`` or a dict with its JSON names.
+        request: a ``CreateMessagesRequest`` or a dict with its JSON names; ``"stream": True`` asks for a stream.
         options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(MessagesResult)``, or ``Err``: a typed status error (400, 401, 403, 404, 429, 500, 503, 529) or any other
+        ``Ok(MessagesResult)``; with ``"stream": True``, ``Ok(Stream[MessagesStreamEvents, None])`` (iterate it for the
+        events); or ``Err``: a typed status error (400, 401, 403, 404, 429, 500, 503, 529) or any other
         ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-messages_create_async = async_twin(messages_create, OPERATION)
+@overload
+async def messages_create_async(
+    core: OpenRouterCore, request: models.CreateMessagesRequestStreamingDict, options: RequestOptions | None = None
+) -> Result[AsyncStream[MessagesStreamEvents, None], OpenRouterSDKError]: ...
+
+
+@overload
+async def messages_create_async(
+    core: OpenRouterCore, request: models.CreateMessagesRequestDict, options: RequestOptions | None = None
+) -> Result[MessagesResult, OpenRouterSDKError]: ...
+
+
+@overload
+async def messages_create_async(
+    core: OpenRouterCore, request: models.CreateMessagesRequest, options: RequestOptions | None = None
+) -> Result[MessagesResult | AsyncStream[MessagesStreamEvents, None], OpenRouterSDKError]: ...
+
+
+async def messages_create_async(
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Result[MessagesResult | AsyncStream[MessagesStreamEvents, None], OpenRouterSDKError]:
+    """The async twin of ``messages_create``: same arguments; a stream is an ``AsyncStream``."""
+    return await call_async(core, OPERATION, request, options)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.models_list_response import ModelsListResponse
     from openrouter_funcs.models.ops import models_list as models
@@ -54,6 +56,7 @@ OPERATION = Operation(
     ),
     responses={200: ("json", "models_list_response:ModelsListResponse")},
     errors=(400, 403, 500),
+    pagination=Pages("offset", 500, None),
 )
 
 
@@ -75,3 +78,23 @@ def models_list(
 
 
 models_list_async = async_twin(models_list, OPERATION)
+
+
+def models_list_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[ModelsListResponse, OpenRouterSDKError]]:
+    """Every page of ``models_list``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 500).
+
+    Takes the arguments of ``models_list``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def models_list_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ModelsListResponse, OpenRouterSDKError]]:
+    """The async twin of ``models_list_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import AsyncIterator, Iterator, Mapping
 
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.models_list_response import ModelsListResponse
@@ -26,6 +26,7 @@ OPERATION = Operation(
     responses={200: ("json", "models_list_response:ModelsListResponse")},
     errors=(401, 403, 404, 500),
     security="bearer",
+    pagination=Pages("offset", 500, None),
 )
 
 
@@ -51,3 +52,23 @@ def models_list_for_user(
 
 
 models_list_for_user_async = async_twin(models_list_for_user, OPERATION)
+
+
+def models_list_for_user_pages(
+    core: OpenRouterCore, security: Security, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[ModelsListResponse, OpenRouterSDKError]]:
+    """Every page of ``models_list_for_user``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 500).
+
+    Takes the arguments of ``models_list_for_user``.
+    """
+    return pages(core, OPERATION, request, options, security=security)
+
+
+def models_list_for_user_pages_async(
+    core: OpenRouterCore, security: Security, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ModelsListResponse, OpenRouterSDKError]]:
+    """The async twin of ``models_list_for_user_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options, security=security)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_observability_destinations_response import ListObservabilityDestinationsResponse
     from openrouter_funcs.models.ops import observability_list as models
@@ -23,6 +25,7 @@ OPERATION = Operation(
     responses={200: ("json", "list_observability_destinations_response:ListObservabilityDestinationsResponse")},
     errors=(400, 401, 500),
     management_key=True,
+    pagination=Pages("offset", 50, None),
 )
 
 
@@ -49,3 +52,23 @@ def observability_list(
 
 
 observability_list_async = async_twin(observability_list, OPERATION)
+
+
+def observability_list_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[ListObservabilityDestinationsResponse, OpenRouterSDKError]]:
+    """Every page of ``observability_list``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50).
+
+    Takes the arguments of ``observability_list``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def observability_list_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ListObservabilityDestinationsResponse, OpenRouterSDKError]]:
+    """The async twin of ``observability_list_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.ops import organization_list_members as models
 
@@ -22,6 +24,7 @@ OPERATION = Operation(
     responses={200: ("json", "ops.organization_list_members:ListOrganizationMembersResponse")},
     errors=(401, 404, 500),
     management_key=True,
+    pagination=Pages("offset", 50, None),
 )
 
 
@@ -46,3 +49,23 @@ def organization_list_members(
 
 
 organization_list_members_async = async_twin(organization_list_members, OPERATION)
+
+
+def organization_list_members_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[models.ListOrganizationMembersResponse, OpenRouterSDKError]]:
+    """Every page of ``organization_list_members``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50).
+
+    Takes the arguments of ``organization_list_members``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def organization_list_members_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[models.ListOrganizationMembersResponse, OpenRouterSDKError]]:
+    """The async twin of ``organization_list_members_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_presets_response import ListPresetsResponse
     from openrouter_funcs.models.ops import presets_list as models
@@ -22,6 +24,7 @@ OPERATION = Operation(
     query=("offset", "limit"),
     responses={200: ("json", "list_presets_response:ListPresetsResponse")},
     errors=(400, 401, 500),
+    pagination=Pages("offset", 50, None),
 )
 
 
@@ -45,3 +48,23 @@ def presets_list(
 
 
 presets_list_async = async_twin(presets_list, OPERATION)
+
+
+def presets_list_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[ListPresetsResponse, OpenRouterSDKError]]:
+    """Every page of ``presets_list``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50).
+
+    Takes the arguments of ``presets_list``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def presets_list_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ListPresetsResponse, OpenRouterSDKError]]:
+    """The async twin of ``presets_list_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_preset_versions_response import ListPresetVersionsResponse
     from openrouter_funcs.models.ops import presets_list_versions as models
@@ -23,6 +25,7 @@ OPERATION = Operation(
     query=("offset", "limit"),
     responses={200: ("json", "list_preset_versions_response:ListPresetVersionsResponse")},
     errors=(400, 401, 404, 500),
+    pagination=Pages("offset", 50, None),
 )
 
 
@@ -46,3 +49,23 @@ def presets_list_versions(
 
 
 presets_list_versions_async = async_twin(presets_list_versions, OPERATION)
+
+
+def presets_list_versions_pages(
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Iterator[Result[ListPresetVersionsResponse, OpenRouterSDKError]]:
+    """Every page of ``presets_list_versions``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50).
+
+    Takes the arguments of ``presets_list_versions``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def presets_list_versions_pages_async(
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ListPresetVersionsResponse, OpenRouterSDKError]]:
+    """The async twin of ``presets_list_versions_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

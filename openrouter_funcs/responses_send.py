@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, StreamSpec, call, call_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
+    from openrouter_core import AsyncStream, OpenRouterCore, OpenRouterSDKError, RequestOptions, Result, Stream
     from openrouter_funcs.models.open_responses_result import OpenResponsesResult
     from openrouter_funcs.models.ops import responses_send as models
+    from openrouter_funcs.models.stream_events import StreamEvents
 
-    Request = models.CreateResponsesRequest | models.CreateResponsesRequestDict
+    Request = (
+        models.CreateResponsesRequest | models.CreateResponsesRequestDict | models.CreateResponsesRequestStreamingDict
+    )
 
 OPERATION = Operation(
     "createResponses",
@@ -23,26 +26,73 @@ OPERATION = Operation(
     headers=(("x_openrouter_metadata", "X-OpenRouter-Metadata"),),
     responses={200: ("json", "open_responses_result:OpenResponsesResult")},
     errors=(400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502, 503, 524, 529),
+    stream=StreamSpec("stream", "stream_events:StreamEvents", "[DONE]", "openrouter_funcs._assembly:responses_result"),
 )
+
+
+@overload
+def responses_send(
+    core: OpenRouterCore, request: models.CreateResponsesRequestStreamingDict, options: RequestOptions | None = None
+) -> Result[Stream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]: ...
+
+
+@overload
+def responses_send(
+    core: OpenRouterCore,
+    request: models.CreateResponsesRequestDict | None = None,
+    options: RequestOptions | None = None,
+) -> Result[OpenResponsesResult, OpenRouterSDKError]: ...
+
+
+@overload
+def responses_send(
+    core: OpenRouterCore, request: models.CreateResponsesRequest, options: RequestOptions | None = None
+) -> Result[OpenResponsesResult | Stream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]: ...
 
 
 def responses_send(
     core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
-) -> Result[OpenResponsesResult, OpenRouterSDKError]:
+) -> Result[OpenResponsesResult | Stream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]:
     """Create a response.
 
     Creates a streaming or non-streaming response using OpenResponses API format
 
     Args:
         core: the core (or an ``OpenRouter`` client).
-        request: a ``CreateResponsesRequest`` or a dict with its JSON names (optional: no field is required).
+        request: a ``CreateResponsesRequest`` or a dict with its JSON names (optional: no field is required);
+            ``"stream": True`` asks for a stream.
         options: per-call ``RequestOptions``.
 
     Returns:
-        ``Ok(OpenResponsesResult)``, or ``Err``: a typed status error (400, 401, 402, 403, 404, 408, 413, 422, 429, 500,
-        502, 503, 524, 529) or any other ``OpenRouterSDKError``.
+        ``Ok(OpenResponsesResult)``; with ``"stream": True``, ``Ok(Stream[StreamEvents, OpenResponsesResult])`` (iterate
+        it for the events); or ``Err``: a typed status error (400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502,
+        503, 524, 529) or any other ``OpenRouterSDKError``.
     """
     return call(core, OPERATION, request, options)
 
 
-responses_send_async = async_twin(responses_send, OPERATION)
+@overload
+async def responses_send_async(
+    core: OpenRouterCore, request: models.CreateResponsesRequestStreamingDict, options: RequestOptions | None = None
+) -> Result[AsyncStream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]: ...
+
+
+@overload
+async def responses_send_async(
+    core: OpenRouterCore,
+    request: models.CreateResponsesRequestDict | None = None,
+    options: RequestOptions | None = None,
+) -> Result[OpenResponsesResult, OpenRouterSDKError]: ...
+
+
+@overload
+async def responses_send_async(
+    core: OpenRouterCore, request: models.CreateResponsesRequest, options: RequestOptions | None = None
+) -> Result[OpenResponsesResult | AsyncStream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]: ...
+
+
+async def responses_send_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Result[OpenResponsesResult | AsyncStream[StreamEvents, OpenResponsesResult], OpenRouterSDKError]:
+    """The async twin of ``responses_send``: same arguments; a stream is an ``AsyncStream``."""
+    return await call_async(core, OPERATION, request, options)

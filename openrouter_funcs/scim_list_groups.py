@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_scim_groups_response import ListScimGroupsResponse
     from openrouter_funcs.models.ops import scim_list_groups as models
@@ -23,6 +25,7 @@ OPERATION = Operation(
     responses={200: ("json", "list_scim_groups_response:ListScimGroupsResponse")},
     errors=(401, 404, 500),
     management_key=True,
+    pagination=Pages("offset", 50, None),
 )
 
 
@@ -46,3 +49,23 @@ def scim_list_groups(
 
 
 scim_list_groups_async = async_twin(scim_list_groups, OPERATION)
+
+
+def scim_list_groups_pages(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> Iterator[Result[ListScimGroupsResponse, OpenRouterSDKError]]:
+    """Every page of ``scim_list_groups``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50).
+
+    Takes the arguments of ``scim_list_groups``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def scim_list_groups_pages_async(
+    core: OpenRouterCore, request: Request | None = None, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ListScimGroupsResponse, OpenRouterSDKError]]:
+    """The async twin of ``scim_list_groups_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

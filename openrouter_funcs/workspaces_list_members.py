@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_core._operation import Operation, async_twin, call
+from openrouter_core._operation import Operation, Pages, async_twin, call, pages, pages_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result
     from openrouter_funcs.models.list_workspace_members_response import ListWorkspaceMembersResponse
     from openrouter_funcs.models.ops import workspaces_list_members as models
@@ -24,6 +26,7 @@ OPERATION = Operation(
     responses={200: ("json", "list_workspace_members_response:ListWorkspaceMembersResponse")},
     errors=(401, 403, 404, 500),
     management_key=True,
+    pagination=Pages("offset", 50, None),
 )
 
 
@@ -48,3 +51,23 @@ def workspaces_list_members(
 
 
 workspaces_list_members_async = async_twin(workspaces_list_members, OPERATION)
+
+
+def workspaces_list_members_pages(
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> Iterator[Result[ListWorkspaceMembersResponse, OpenRouterSDKError]]:
+    """Every page of ``workspaces_list_members``, one ``Result`` each.
+
+    Iteration ends after the last page or after the first ``Err``. The next request's ``offset`` is this one's plus the
+    number of ``data`` items; there is none after a page shorter than ``limit`` (default 50).
+
+    Takes the arguments of ``workspaces_list_members``.
+    """
+    return pages(core, OPERATION, request, options)
+
+
+def workspaces_list_members_pages_async(
+    core: OpenRouterCore, request: Request, options: RequestOptions | None = None
+) -> AsyncIterator[Result[ListWorkspaceMembersResponse, OpenRouterSDKError]]:
+    """The async twin of ``workspaces_list_members_pages``: an async iterator (``async for``)."""
+    return pages_async(core, OPERATION, request, options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -130,3 +131,29 @@ class Runner:
 
     def __repr__(self) -> str:
         return self.mode
+
+
+def multipart_parts(request: httpx.Request) -> list[tuple[str, str | None, str | None, bytes]]:
+    """The parts of a multipart/form-data request: ``(name, file name, content type, content)``.
+
+    The file name and content type are ``None`` for a part that has none (a plain field).
+    """
+    boundary = request.headers["content-type"].partition("boundary=")[2].strip('"').encode()
+    pieces = request.content.split(b"--" + boundary)
+    if pieces[0] != b"" or pieces[-1] != b"--\r\n":
+        raise AssertionError(f"not a multipart body with boundary {boundary!r}: {request.content[:200]!r}")
+    parts = []
+    for piece in pieces[1:-1]:
+        head, _, content = piece.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not content.endswith(b"\r\n"):
+            raise AssertionError(f"a part without its CRLF before the boundary: {piece[:200]!r}")
+        lines = head.decode().split("\r\n")
+        disposition = next(line for line in lines if line.lower().startswith("content-disposition:"))
+        name = re.search(r';\s*name="([^"]*)"', disposition)
+        filename = re.search(r';\s*filename="([^"]*)"', disposition)
+        content_type = next(
+            (line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("content-type:")), None
+        )
+        assert name is not None, disposition
+        parts.append((name.group(1), filename.group(1) if filename else None, content_type, content[:-2]))
+    return parts

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
 from openrouter_funcs.byok_create import byok_create, byok_create_async
 from openrouter_funcs.byok_delete import byok_delete, byok_delete_async
 from openrouter_funcs.byok_get import byok_get, byok_get_async
-from openrouter_funcs.byok_list import byok_list, byok_list_async
+from openrouter_funcs.byok_list import byok_list, byok_list_async, byok_list_pages, byok_list_pages_async
 from openrouter_funcs.byok_update import byok_update, byok_update_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.create_byok_key_response import CreateBYOKKeyResponse
     from openrouter_funcs.models.delete_byok_key_response import DeleteBYOKKeyResponse
@@ -93,6 +96,25 @@ class Byok:
     ) -> ListBYOKKeysResponse:
         """The async twin of ``list``."""
         return (await byok_list_async(self._core, request, options)).unwrap()
+
+    def list_pages(
+        self,
+        request: ListBYOKKeysRequest | ListBYOKKeysRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListBYOKKeysResponse]:
+        """Every page of ``list``, one value each; raises the first error.
+
+        See ``byok_list_pages``.
+        """
+        return unwrap_pages(byok_list_pages(self._core, request, options))
+
+    def list_pages_async(
+        self,
+        request: ListBYOKKeysRequest | ListBYOKKeysRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListBYOKKeysResponse]:
+        """The async twin of ``list_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(byok_list_pages_async(self._core, request, options))
 
     def update(
         self,

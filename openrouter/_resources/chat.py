@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
+from openrouter_core._operation import unwrap
 from openrouter_funcs.chat_send import chat_send, chat_send_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, RequestOptions
+    from openrouter_core import AsyncRaisingStream, OpenRouterCore, RaisingStream, RequestOptions
     from openrouter_funcs.models.chat_result import ChatResult
+    from openrouter_funcs.models.chat_stream_chunk import ChatStreamChunk
     from openrouter_funcs.models.ops.chat_send import (
         SendChatCompletionRequestRequest,
         SendChatCompletionRequestRequestDict,
+        SendChatCompletionRequestRequestStreamingDict,
     )
 
 __all__ = ["Chat"]
@@ -29,18 +32,52 @@ class Chat:
     def __init__(self, core: OpenRouterCore) -> None:
         self._core = core
 
+    @overload
+    def send(
+        self, request: SendChatCompletionRequestRequestStreamingDict, options: RequestOptions | None = None
+    ) -> RaisingStream[ChatStreamChunk, ChatResult]: ...
+
+    @overload
+    def send(
+        self, request: SendChatCompletionRequestRequestDict, options: RequestOptions | None = None
+    ) -> ChatResult: ...
+
+    @overload
+    def send(
+        self, request: SendChatCompletionRequestRequest, options: RequestOptions | None = None
+    ) -> ChatResult | RaisingStream[ChatStreamChunk, ChatResult]: ...
+
     def send(
         self,
-        request: SendChatCompletionRequestRequest | SendChatCompletionRequestRequestDict,
+        request: SendChatCompletionRequestRequest
+        | SendChatCompletionRequestRequestDict
+        | SendChatCompletionRequestRequestStreamingDict,
         options: RequestOptions | None = None,
-    ) -> ChatResult:
-        """Create a chat completion. See ``chat_send``; raises its ``Err``."""
-        return chat_send(self._core, request, options).unwrap()
+    ) -> Any:
+        """Create a chat completion (a stream with ``"stream": True``). See ``chat_send``; raises its ``Err``."""
+        return unwrap(chat_send(self._core, request, options))
+
+    @overload
+    async def send_async(
+        self, request: SendChatCompletionRequestRequestStreamingDict, options: RequestOptions | None = None
+    ) -> AsyncRaisingStream[ChatStreamChunk, ChatResult]: ...
+
+    @overload
+    async def send_async(
+        self, request: SendChatCompletionRequestRequestDict, options: RequestOptions | None = None
+    ) -> ChatResult: ...
+
+    @overload
+    async def send_async(
+        self, request: SendChatCompletionRequestRequest, options: RequestOptions | None = None
+    ) -> ChatResult | AsyncRaisingStream[ChatStreamChunk, ChatResult]: ...
 
     async def send_async(
         self,
-        request: SendChatCompletionRequestRequest | SendChatCompletionRequestRequestDict,
+        request: SendChatCompletionRequestRequest
+        | SendChatCompletionRequestRequestDict
+        | SendChatCompletionRequestRequestStreamingDict,
         options: RequestOptions | None = None,
-    ) -> ChatResult:
-        """The async twin of ``send``."""
-        return (await chat_send_async(self._core, request, options)).unwrap()
+    ) -> Any:
+        """The async twin of ``send``: a stream is an ``AsyncRaisingStream``."""
+        return unwrap(await chat_send_async(self._core, request, options))

@@ -5,11 +5,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_funcs.datasets_get_app_rankings import datasets_get_app_rankings, datasets_get_app_rankings_async
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
+from openrouter_funcs.datasets_get_app_rankings import (
+    datasets_get_app_rankings,
+    datasets_get_app_rankings_async,
+    datasets_get_app_rankings_pages,
+    datasets_get_app_rankings_pages_async,
+)
 from openrouter_funcs.datasets_get_rankings_daily import datasets_get_rankings_daily, datasets_get_rankings_daily_async
-from openrouter_funcs.datasets_get_session_cost import datasets_get_session_cost, datasets_get_session_cost_async
+from openrouter_funcs.datasets_get_session_cost import (
+    datasets_get_session_cost,
+    datasets_get_session_cost_async,
+    datasets_get_session_cost_pages,
+    datasets_get_session_cost_pages_async,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.app_rankings_response import AppRankingsResponse
     from openrouter_funcs.models.ops.datasets_get_app_rankings import GetAppRankingsRequest, GetAppRankingsRequestDict
@@ -51,6 +64,25 @@ class Datasets:
         """The async twin of ``get_app_rankings``."""
         return (await datasets_get_app_rankings_async(self._core, request, options)).unwrap()
 
+    def get_app_rankings_pages(
+        self,
+        request: GetAppRankingsRequest | GetAppRankingsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[AppRankingsResponse]:
+        """Every page of ``get_app_rankings``, one value each; raises the first error.
+
+        See ``datasets_get_app_rankings_pages``.
+        """
+        return unwrap_pages(datasets_get_app_rankings_pages(self._core, request, options))
+
+    def get_app_rankings_pages_async(
+        self,
+        request: GetAppRankingsRequest | GetAppRankingsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[AppRankingsResponse]:
+        """The async twin of ``get_app_rankings_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(datasets_get_app_rankings_pages_async(self._core, request, options))
+
     def get_rankings_daily(
         self,
         request: GetRankingsDailyRequest | GetRankingsDailyRequestDict | None = None,
@@ -82,3 +114,22 @@ class Datasets:
     ) -> SessionCostResponse:
         """The async twin of ``get_session_cost``."""
         return (await datasets_get_session_cost_async(self._core, request, options)).unwrap()
+
+    def get_session_cost_pages(
+        self,
+        request: GetSessionCostRequest | GetSessionCostRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[SessionCostResponse]:
+        """Every page of ``get_session_cost``, one value each; raises the first error.
+
+        See ``datasets_get_session_cost_pages``.
+        """
+        return unwrap_pages(datasets_get_session_cost_pages(self._core, request, options))
+
+    def get_session_cost_pages_async(
+        self,
+        request: GetSessionCostRequest | GetSessionCostRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[SessionCostResponse]:
+        """The async twin of ``get_session_cost_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(datasets_get_session_cost_pages_async(self._core, request, options))

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
 from openrouter_funcs.embeddings_generate import embeddings_generate, embeddings_generate_async
-from openrouter_funcs.embeddings_list_models import embeddings_list_models, embeddings_list_models_async
+from openrouter_funcs.embeddings_list_models import (
+    embeddings_list_models,
+    embeddings_list_models_async,
+    embeddings_list_models_pages,
+    embeddings_list_models_pages_async,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.models_list_response import ModelsListResponse
     from openrouter_funcs.models.ops.embeddings_generate import (
@@ -62,3 +70,22 @@ class Embeddings:
     ) -> ModelsListResponse:
         """The async twin of ``list_models``."""
         return (await embeddings_list_models_async(self._core, request, options)).unwrap()
+
+    def list_models_pages(
+        self,
+        request: ListEmbeddingsModelsRequest | ListEmbeddingsModelsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ModelsListResponse]:
+        """Every page of ``list_models``, one value each; raises the first error.
+
+        See ``embeddings_list_models_pages``.
+        """
+        return unwrap_pages(embeddings_list_models_pages(self._core, request, options))
+
+    def list_models_pages_async(
+        self,
+        request: ListEmbeddingsModelsRequest | ListEmbeddingsModelsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ModelsListResponse]:
+        """The async twin of ``list_models_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(embeddings_list_models_pages_async(self._core, request, options))

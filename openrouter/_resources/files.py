@@ -5,18 +5,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap, unwrap_pages, unwrap_pages_async
 from openrouter_funcs.files_delete import files_delete, files_delete_async
-from openrouter_funcs.files_list import files_list, files_list_async
+from openrouter_funcs.files_download import files_download, files_download_async
+from openrouter_funcs.files_list import files_list, files_list_async, files_list_pages, files_list_pages_async
 from openrouter_funcs.files_retrieve import files_retrieve, files_retrieve_async
+from openrouter_funcs.files_upload import files_upload, files_upload_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, RequestOptions
+    from collections.abc import AsyncIterator, Iterator
+
+    from openrouter_core import AsyncRaisingBinaryResponse, OpenRouterCore, RaisingBinaryResponse, RequestOptions
     from openrouter_funcs.models.file_delete_response import FileDeleteResponse
     from openrouter_funcs.models.file_list_response import FileListResponse
     from openrouter_funcs.models.file_response import FileResponse
     from openrouter_funcs.models.ops.files_delete import DeleteFileRequest, DeleteFileRequestDict
+    from openrouter_funcs.models.ops.files_download import DownloadFileContentRequest, DownloadFileContentRequestDict
     from openrouter_funcs.models.ops.files_list import ListFilesRequest, ListFilesRequestDict
     from openrouter_funcs.models.ops.files_retrieve import GetFileMetadataRequest, GetFileMetadataRequestDict
+    from openrouter_funcs.models.ops.files_upload import UploadFileRequest, UploadFileRequestDict
 
 __all__ = ["Files"]
 
@@ -44,6 +51,22 @@ class Files:
         """The async twin of ``delete``."""
         return (await files_delete_async(self._core, request, options)).unwrap()
 
+    def download(
+        self,
+        request: DownloadFileContentRequest | DownloadFileContentRequestDict,
+        options: RequestOptions | None = None,
+    ) -> RaisingBinaryResponse:
+        """Download file content: the unread body. See ``files_download``; raises its ``Err``."""
+        return unwrap(files_download(self._core, request, options))
+
+    async def download_async(
+        self,
+        request: DownloadFileContentRequest | DownloadFileContentRequestDict,
+        options: RequestOptions | None = None,
+    ) -> AsyncRaisingBinaryResponse:
+        """The async twin of ``download``: the body is an ``AsyncRaisingBinaryResponse``."""
+        return unwrap(await files_download_async(self._core, request, options))
+
     def list(
         self, request: ListFilesRequest | ListFilesRequestDict | None = None, options: RequestOptions | None = None
     ) -> FileListResponse:
@@ -56,6 +79,21 @@ class Files:
         """The async twin of ``list``."""
         return (await files_list_async(self._core, request, options)).unwrap()
 
+    def list_pages(
+        self, request: ListFilesRequest | ListFilesRequestDict | None = None, options: RequestOptions | None = None
+    ) -> Iterator[FileListResponse]:
+        """Every page of ``list``, one value each; raises the first error.
+
+        See ``files_list_pages``.
+        """
+        return unwrap_pages(files_list_pages(self._core, request, options))
+
+    def list_pages_async(
+        self, request: ListFilesRequest | ListFilesRequestDict | None = None, options: RequestOptions | None = None
+    ) -> AsyncIterator[FileListResponse]:
+        """The async twin of ``list_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(files_list_pages_async(self._core, request, options))
+
     def retrieve(
         self, request: GetFileMetadataRequest | GetFileMetadataRequestDict, options: RequestOptions | None = None
     ) -> FileResponse:
@@ -67,3 +105,15 @@ class Files:
     ) -> FileResponse:
         """The async twin of ``retrieve``."""
         return (await files_retrieve_async(self._core, request, options)).unwrap()
+
+    def upload(
+        self, request: UploadFileRequest | UploadFileRequestDict, options: RequestOptions | None = None
+    ) -> FileResponse:
+        """Upload a file. See ``files_upload``; raises its ``Err``."""
+        return files_upload(self._core, request, options).unwrap()
+
+    async def upload_async(
+        self, request: UploadFileRequest | UploadFileRequestDict, options: RequestOptions | None = None
+    ) -> FileResponse:
+        """The async twin of ``upload``."""
+        return (await files_upload_async(self._core, request, options)).unwrap()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
 from openrouter_funcs.guardrails_bulk_assign_keys import guardrails_bulk_assign_keys, guardrails_bulk_assign_keys_async
 from openrouter_funcs.guardrails_bulk_assign_members import (
     guardrails_bulk_assign_members,
@@ -21,26 +22,41 @@ from openrouter_funcs.guardrails_bulk_unassign_members import (
 from openrouter_funcs.guardrails_create import guardrails_create, guardrails_create_async
 from openrouter_funcs.guardrails_delete import guardrails_delete, guardrails_delete_async
 from openrouter_funcs.guardrails_get import guardrails_get, guardrails_get_async
-from openrouter_funcs.guardrails_list import guardrails_list, guardrails_list_async
+from openrouter_funcs.guardrails_list import (
+    guardrails_list,
+    guardrails_list_async,
+    guardrails_list_pages,
+    guardrails_list_pages_async,
+)
 from openrouter_funcs.guardrails_list_guardrail_key_assignments import (
     guardrails_list_guardrail_key_assignments,
     guardrails_list_guardrail_key_assignments_async,
+    guardrails_list_guardrail_key_assignments_pages,
+    guardrails_list_guardrail_key_assignments_pages_async,
 )
 from openrouter_funcs.guardrails_list_guardrail_member_assignments import (
     guardrails_list_guardrail_member_assignments,
     guardrails_list_guardrail_member_assignments_async,
+    guardrails_list_guardrail_member_assignments_pages,
+    guardrails_list_guardrail_member_assignments_pages_async,
 )
 from openrouter_funcs.guardrails_list_key_assignments import (
     guardrails_list_key_assignments,
     guardrails_list_key_assignments_async,
+    guardrails_list_key_assignments_pages,
+    guardrails_list_key_assignments_pages_async,
 )
 from openrouter_funcs.guardrails_list_member_assignments import (
     guardrails_list_member_assignments,
     guardrails_list_member_assignments_async,
+    guardrails_list_member_assignments_pages,
+    guardrails_list_member_assignments_pages_async,
 )
 from openrouter_funcs.guardrails_update import guardrails_update, guardrails_update_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.bulk_assign_keys_response import BulkAssignKeysResponse
     from openrouter_funcs.models.bulk_assign_members_response import BulkAssignMembersResponse
@@ -231,6 +247,25 @@ class Guardrails:
         """The async twin of ``list``."""
         return (await guardrails_list_async(self._core, request, options)).unwrap()
 
+    def list_pages(
+        self,
+        request: ListGuardrailsRequest | ListGuardrailsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListGuardrailsResponse]:
+        """Every page of ``list``, one value each; raises the first error.
+
+        See ``guardrails_list_pages``.
+        """
+        return unwrap_pages(guardrails_list_pages(self._core, request, options))
+
+    def list_pages_async(
+        self,
+        request: ListGuardrailsRequest | ListGuardrailsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListGuardrailsResponse]:
+        """The async twin of ``list_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(guardrails_list_pages_async(self._core, request, options))
+
     def list_guardrail_key_assignments(
         self,
         request: ListGuardrailKeyAssignmentsRequest | ListGuardrailKeyAssignmentsRequestDict,
@@ -246,6 +281,25 @@ class Guardrails:
     ) -> ListKeyAssignmentsResponse:
         """The async twin of ``list_guardrail_key_assignments``."""
         return (await guardrails_list_guardrail_key_assignments_async(self._core, request, options)).unwrap()
+
+    def list_guardrail_key_assignments_pages(
+        self,
+        request: ListGuardrailKeyAssignmentsRequest | ListGuardrailKeyAssignmentsRequestDict,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListKeyAssignmentsResponse]:
+        """Every page of ``list_guardrail_key_assignments``, one value each; raises the first error.
+
+        See ``guardrails_list_guardrail_key_assignments_pages``.
+        """
+        return unwrap_pages(guardrails_list_guardrail_key_assignments_pages(self._core, request, options))
+
+    def list_guardrail_key_assignments_pages_async(
+        self,
+        request: ListGuardrailKeyAssignmentsRequest | ListGuardrailKeyAssignmentsRequestDict,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListKeyAssignmentsResponse]:
+        """The async twin of ``list_guardrail_key_assignments_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(guardrails_list_guardrail_key_assignments_pages_async(self._core, request, options))
 
     def list_guardrail_member_assignments(
         self,
@@ -263,6 +317,27 @@ class Guardrails:
         """The async twin of ``list_guardrail_member_assignments``."""
         return (await guardrails_list_guardrail_member_assignments_async(self._core, request, options)).unwrap()
 
+    def list_guardrail_member_assignments_pages(
+        self,
+        request: ListGuardrailMemberAssignmentsRequest | ListGuardrailMemberAssignmentsRequestDict,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListMemberAssignmentsResponse]:
+        """Every page of ``list_guardrail_member_assignments``, one value each; raises the first error.
+
+        See ``guardrails_list_guardrail_member_assignments_pages``.
+        """
+        return unwrap_pages(guardrails_list_guardrail_member_assignments_pages(self._core, request, options))
+
+    def list_guardrail_member_assignments_pages_async(
+        self,
+        request: ListGuardrailMemberAssignmentsRequest | ListGuardrailMemberAssignmentsRequestDict,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListMemberAssignmentsResponse]:
+        """The async twin of ``list_guardrail_member_assignments_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(
+            guardrails_list_guardrail_member_assignments_pages_async(self._core, request, options)
+        )
+
     def list_key_assignments(
         self,
         request: ListKeyAssignmentsRequest | ListKeyAssignmentsRequestDict | None = None,
@@ -279,6 +354,25 @@ class Guardrails:
         """The async twin of ``list_key_assignments``."""
         return (await guardrails_list_key_assignments_async(self._core, request, options)).unwrap()
 
+    def list_key_assignments_pages(
+        self,
+        request: ListKeyAssignmentsRequest | ListKeyAssignmentsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListKeyAssignmentsResponse]:
+        """Every page of ``list_key_assignments``, one value each; raises the first error.
+
+        See ``guardrails_list_key_assignments_pages``.
+        """
+        return unwrap_pages(guardrails_list_key_assignments_pages(self._core, request, options))
+
+    def list_key_assignments_pages_async(
+        self,
+        request: ListKeyAssignmentsRequest | ListKeyAssignmentsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListKeyAssignmentsResponse]:
+        """The async twin of ``list_key_assignments_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(guardrails_list_key_assignments_pages_async(self._core, request, options))
+
     def list_member_assignments(
         self,
         request: ListMemberAssignmentsRequest | ListMemberAssignmentsRequestDict | None = None,
@@ -294,6 +388,25 @@ class Guardrails:
     ) -> ListMemberAssignmentsResponse:
         """The async twin of ``list_member_assignments``."""
         return (await guardrails_list_member_assignments_async(self._core, request, options)).unwrap()
+
+    def list_member_assignments_pages(
+        self,
+        request: ListMemberAssignmentsRequest | ListMemberAssignmentsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListMemberAssignmentsResponse]:
+        """Every page of ``list_member_assignments``, one value each; raises the first error.
+
+        See ``guardrails_list_member_assignments_pages``.
+        """
+        return unwrap_pages(guardrails_list_member_assignments_pages(self._core, request, options))
+
+    def list_member_assignments_pages_async(
+        self,
+        request: ListMemberAssignmentsRequest | ListMemberAssignmentsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListMemberAssignmentsResponse]:
+        """The async twin of ``list_member_assignments_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(guardrails_list_member_assignments_pages_async(self._core, request, options))
 
     def update(
         self,

@@ -3,18 +3,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
+from openrouter_core._operation import unwrap
 from openrouter_funcs.images_generate import images_generate, images_generate_async
 from openrouter_funcs.images_list_model_endpoints import images_list_model_endpoints, images_list_model_endpoints_async
 from openrouter_funcs.images_list_models import images_list_models, images_list_models_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, RequestOptions
+    from openrouter_core import AsyncRaisingStream, OpenRouterCore, RaisingStream, RequestOptions
     from openrouter_funcs.models.image_generation_response import ImageGenerationResponse
     from openrouter_funcs.models.image_model_endpoints_response import ImageModelEndpointsResponse
     from openrouter_funcs.models.image_models_list_response import ImageModelsListResponse
-    from openrouter_funcs.models.ops.images_generate import CreateImagesRequest, CreateImagesRequestDict
+    from openrouter_funcs.models.image_streaming_response import ImageStreamingResponseData
+    from openrouter_funcs.models.ops.images_generate import (
+        CreateImagesRequest,
+        CreateImagesRequestDict,
+        CreateImagesRequestStreamingDict,
+    )
     from openrouter_funcs.models.ops.images_list_model_endpoints import (
         ListImageModelEndpointsRequest,
         ListImageModelEndpointsRequestDict,
@@ -35,17 +41,51 @@ class Images:
     def __init__(self, core: OpenRouterCore) -> None:
         self._core = core
 
+    @overload
     def generate(
-        self, request: CreateImagesRequest | CreateImagesRequestDict, options: RequestOptions | None = None
-    ) -> ImageGenerationResponse:
-        """Generate an image. See ``images_generate``; raises its ``Err``."""
-        return images_generate(self._core, request, options).unwrap()
+        self, request: CreateImagesRequestStreamingDict, options: RequestOptions | None = None
+    ) -> RaisingStream[ImageStreamingResponseData, None]: ...
+
+    @overload
+    def generate(
+        self, request: CreateImagesRequestDict, options: RequestOptions | None = None
+    ) -> ImageGenerationResponse: ...
+
+    @overload
+    def generate(
+        self, request: CreateImagesRequest, options: RequestOptions | None = None
+    ) -> ImageGenerationResponse | RaisingStream[ImageStreamingResponseData, None]: ...
+
+    def generate(
+        self,
+        request: CreateImagesRequest | CreateImagesRequestDict | CreateImagesRequestStreamingDict,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Generate an image (a stream with ``"stream": True``). See ``images_generate``; raises its ``Err``."""
+        return unwrap(images_generate(self._core, request, options))
+
+    @overload
+    async def generate_async(
+        self, request: CreateImagesRequestStreamingDict, options: RequestOptions | None = None
+    ) -> AsyncRaisingStream[ImageStreamingResponseData, None]: ...
+
+    @overload
+    async def generate_async(
+        self, request: CreateImagesRequestDict, options: RequestOptions | None = None
+    ) -> ImageGenerationResponse: ...
+
+    @overload
+    async def generate_async(
+        self, request: CreateImagesRequest, options: RequestOptions | None = None
+    ) -> ImageGenerationResponse | AsyncRaisingStream[ImageStreamingResponseData, None]: ...
 
     async def generate_async(
-        self, request: CreateImagesRequest | CreateImagesRequestDict, options: RequestOptions | None = None
-    ) -> ImageGenerationResponse:
-        """The async twin of ``generate``."""
-        return (await images_generate_async(self._core, request, options)).unwrap()
+        self,
+        request: CreateImagesRequest | CreateImagesRequestDict | CreateImagesRequestStreamingDict,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """The async twin of ``generate``: a stream is an ``AsyncRaisingStream``."""
+        return unwrap(await images_generate_async(self._core, request, options))
 
     def list_model_endpoints(
         self,

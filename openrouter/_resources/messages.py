@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
+from openrouter_core._operation import unwrap
 from openrouter_funcs.messages_create import messages_create, messages_create_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, RequestOptions
+    from openrouter_core import AsyncRaisingStream, OpenRouterCore, RaisingStream, RequestOptions
     from openrouter_funcs.models.messages_result import MessagesResult
-    from openrouter_funcs.models.ops.messages_create import CreateMessagesRequest, CreateMessagesRequestDict
+    from openrouter_funcs.models.messages_stream_events import MessagesStreamEvents
+    from openrouter_funcs.models.ops.messages_create import (
+        CreateMessagesRequest,
+        CreateMessagesRequestDict,
+        CreateMessagesRequestStreamingDict,
+    )
 
 __all__ = ["Messages"]
 
@@ -26,14 +32,46 @@ class Messages:
     def __init__(self, core: OpenRouterCore) -> None:
         self._core = core
 
+    @overload
     def create(
-        self, request: CreateMessagesRequest | CreateMessagesRequestDict, options: RequestOptions | None = None
-    ) -> MessagesResult:
-        """Create a message. See ``messages_create``; raises its ``Err``."""
-        return messages_create(self._core, request, options).unwrap()
+        self, request: CreateMessagesRequestStreamingDict, options: RequestOptions | None = None
+    ) -> RaisingStream[MessagesStreamEvents, None]: ...
+
+    @overload
+    def create(self, request: CreateMessagesRequestDict, options: RequestOptions | None = None) -> MessagesResult: ...
+
+    @overload
+    def create(
+        self, request: CreateMessagesRequest, options: RequestOptions | None = None
+    ) -> MessagesResult | RaisingStream[MessagesStreamEvents, None]: ...
+
+    def create(
+        self,
+        request: CreateMessagesRequest | CreateMessagesRequestDict | CreateMessagesRequestStreamingDict,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Create a message (a stream with ``"stream": True``). See ``messages_create``; raises its ``Err``."""
+        return unwrap(messages_create(self._core, request, options))
+
+    @overload
+    async def create_async(
+        self, request: CreateMessagesRequestStreamingDict, options: RequestOptions | None = None
+    ) -> AsyncRaisingStream[MessagesStreamEvents, None]: ...
+
+    @overload
+    async def create_async(
+        self, request: CreateMessagesRequestDict, options: RequestOptions | None = None
+    ) -> MessagesResult: ...
+
+    @overload
+    async def create_async(
+        self, request: CreateMessagesRequest, options: RequestOptions | None = None
+    ) -> MessagesResult | AsyncRaisingStream[MessagesStreamEvents, None]: ...
 
     async def create_async(
-        self, request: CreateMessagesRequest | CreateMessagesRequestDict, options: RequestOptions | None = None
-    ) -> MessagesResult:
-        """The async twin of ``create``."""
-        return (await messages_create_async(self._core, request, options)).unwrap()
+        self,
+        request: CreateMessagesRequest | CreateMessagesRequestDict | CreateMessagesRequestStreamingDict,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """The async twin of ``create``: a stream is an ``AsyncRaisingStream``."""
+        return unwrap(await messages_create_async(self._core, request, options))

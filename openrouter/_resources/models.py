@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
 from openrouter_funcs.models_count import models_count, models_count_async
 from openrouter_funcs.models_get import models_get, models_get_async
-from openrouter_funcs.models_list import models_list, models_list_async
-from openrouter_funcs.models_list_for_user import models_list_for_user, models_list_for_user_async
+from openrouter_funcs.models_list import models_list, models_list_async, models_list_pages, models_list_pages_async
+from openrouter_funcs.models_list_for_user import (
+    models_list_for_user,
+    models_list_for_user_async,
+    models_list_for_user_pages,
+    models_list_for_user_pages_async,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import AsyncIterator, Iterator, Mapping
 
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.model_response import ModelResponse
@@ -80,6 +86,21 @@ class Models:
         """The async twin of ``list``."""
         return (await models_list_async(self._core, request, options)).unwrap()
 
+    def list_pages(
+        self, request: GetModelsRequest | GetModelsRequestDict | None = None, options: RequestOptions | None = None
+    ) -> Iterator[ModelsListResponse]:
+        """Every page of ``list``, one value each; raises the first error.
+
+        See ``models_list_pages``.
+        """
+        return unwrap_pages(models_list_pages(self._core, request, options))
+
+    def list_pages_async(
+        self, request: GetModelsRequest | GetModelsRequestDict | None = None, options: RequestOptions | None = None
+    ) -> AsyncIterator[ModelsListResponse]:
+        """The async twin of ``list_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(models_list_pages_async(self._core, request, options))
+
     def list_for_user(
         self,
         security: ListModelsUserSecurity | Mapping[str, str | None] | None,
@@ -97,3 +118,24 @@ class Models:
     ) -> ModelsListResponse:
         """The async twin of ``list_for_user``."""
         return (await models_list_for_user_async(self._core, security, request, options)).unwrap()
+
+    def list_for_user_pages(
+        self,
+        security: ListModelsUserSecurity | Mapping[str, str | None] | None,
+        request: ListModelsUserRequest | ListModelsUserRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ModelsListResponse]:
+        """Every page of ``list_for_user``, one value each; raises the first error.
+
+        See ``models_list_for_user_pages``.
+        """
+        return unwrap_pages(models_list_for_user_pages(self._core, security, request, options))
+
+    def list_for_user_pages_async(
+        self,
+        security: ListModelsUserSecurity | Mapping[str, str | None] | None,
+        request: ListModelsUserRequest | ListModelsUserRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ModelsListResponse]:
+        """The async twin of ``list_for_user_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(models_list_for_user_pages_async(self._core, security, request, options))

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
 from openrouter_funcs.observability_create import observability_create, observability_create_async
 from openrouter_funcs.observability_delete import observability_delete, observability_delete_async
 from openrouter_funcs.observability_get import observability_get, observability_get_async
-from openrouter_funcs.observability_list import observability_list, observability_list_async
+from openrouter_funcs.observability_list import (
+    observability_list,
+    observability_list_async,
+    observability_list_pages,
+    observability_list_pages_async,
+)
 from openrouter_funcs.observability_update import observability_update, observability_update_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.create_observability_destination_response import CreateObservabilityDestinationResponse
     from openrouter_funcs.models.delete_observability_destination_response import DeleteObservabilityDestinationResponse
@@ -116,6 +124,25 @@ class Observability:
     ) -> ListObservabilityDestinationsResponse:
         """The async twin of ``list``."""
         return (await observability_list_async(self._core, request, options)).unwrap()
+
+    def list_pages(
+        self,
+        request: ListObservabilityDestinationsRequest | ListObservabilityDestinationsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListObservabilityDestinationsResponse]:
+        """Every page of ``list``, one value each; raises the first error.
+
+        See ``observability_list_pages``.
+        """
+        return unwrap_pages(observability_list_pages(self._core, request, options))
+
+    def list_pages_async(
+        self,
+        request: ListObservabilityDestinationsRequest | ListObservabilityDestinationsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListObservabilityDestinationsResponse]:
+        """The async twin of ``list_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(observability_list_pages_async(self._core, request, options))
 
     def update(
         self,

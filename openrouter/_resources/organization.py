@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openrouter_funcs.organization_list_members import organization_list_members, organization_list_members_async
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
+from openrouter_funcs.organization_list_members import (
+    organization_list_members,
+    organization_list_members_async,
+    organization_list_members_pages,
+    organization_list_members_pages_async,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.ops.organization_list_members import (
         ListOrganizationMembersRequest,
@@ -44,3 +52,22 @@ class Organization:
     ) -> ListOrganizationMembersResponse:
         """The async twin of ``list_members``."""
         return (await organization_list_members_async(self._core, request, options)).unwrap()
+
+    def list_members_pages(
+        self,
+        request: ListOrganizationMembersRequest | ListOrganizationMembersRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListOrganizationMembersResponse]:
+        """Every page of ``list_members``, one value each; raises the first error.
+
+        See ``organization_list_members_pages``.
+        """
+        return unwrap_pages(organization_list_members_pages(self._core, request, options))
+
+    def list_members_pages_async(
+        self,
+        request: ListOrganizationMembersRequest | ListOrganizationMembersRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListOrganizationMembersResponse]:
+        """The async twin of ``list_members_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(organization_list_members_pages_async(self._core, request, options))

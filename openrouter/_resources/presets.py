@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
 from openrouter_funcs.presets_create_presets_chat_completions import (
     presets_create_presets_chat_completions,
     presets_create_presets_chat_completions_async,
@@ -19,10 +20,17 @@ from openrouter_funcs.presets_create_presets_responses import (
 )
 from openrouter_funcs.presets_get import presets_get, presets_get_async
 from openrouter_funcs.presets_get_version import presets_get_version, presets_get_version_async
-from openrouter_funcs.presets_list import presets_list, presets_list_async
-from openrouter_funcs.presets_list_versions import presets_list_versions, presets_list_versions_async
+from openrouter_funcs.presets_list import presets_list, presets_list_async, presets_list_pages, presets_list_pages_async
+from openrouter_funcs.presets_list_versions import (
+    presets_list_versions,
+    presets_list_versions_async,
+    presets_list_versions_pages,
+    presets_list_versions_pages_async,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.create_preset_from_inference_response import CreatePresetFromInferenceResponse
     from openrouter_funcs.models.get_preset_response import GetPresetResponse
@@ -147,6 +155,21 @@ class Presets:
         """The async twin of ``list``."""
         return (await presets_list_async(self._core, request, options)).unwrap()
 
+    def list_pages(
+        self, request: ListPresetsRequest | ListPresetsRequestDict | None = None, options: RequestOptions | None = None
+    ) -> Iterator[ListPresetsResponse]:
+        """Every page of ``list``, one value each; raises the first error.
+
+        See ``presets_list_pages``.
+        """
+        return unwrap_pages(presets_list_pages(self._core, request, options))
+
+    def list_pages_async(
+        self, request: ListPresetsRequest | ListPresetsRequestDict | None = None, options: RequestOptions | None = None
+    ) -> AsyncIterator[ListPresetsResponse]:
+        """The async twin of ``list_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(presets_list_pages_async(self._core, request, options))
+
     def list_versions(
         self, request: ListPresetVersionsRequest | ListPresetVersionsRequestDict, options: RequestOptions | None = None
     ) -> ListPresetVersionsResponse:
@@ -158,3 +181,18 @@ class Presets:
     ) -> ListPresetVersionsResponse:
         """The async twin of ``list_versions``."""
         return (await presets_list_versions_async(self._core, request, options)).unwrap()
+
+    def list_versions_pages(
+        self, request: ListPresetVersionsRequest | ListPresetVersionsRequestDict, options: RequestOptions | None = None
+    ) -> Iterator[ListPresetVersionsResponse]:
+        """Every page of ``list_versions``, one value each; raises the first error.
+
+        See ``presets_list_versions_pages``.
+        """
+        return unwrap_pages(presets_list_versions_pages(self._core, request, options))
+
+    def list_versions_pages_async(
+        self, request: ListPresetVersionsRequest | ListPresetVersionsRequestDict, options: RequestOptions | None = None
+    ) -> AsyncIterator[ListPresetVersionsResponse]:
+        """The async twin of ``list_versions_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(presets_list_versions_pages_async(self._core, request, options))

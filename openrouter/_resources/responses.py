@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
+from openrouter_core._operation import unwrap
 from openrouter_funcs.responses_send import responses_send, responses_send_async
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, RequestOptions
+    from openrouter_core import AsyncRaisingStream, OpenRouterCore, RaisingStream, RequestOptions
     from openrouter_funcs.models.open_responses_result import OpenResponsesResult
-    from openrouter_funcs.models.ops.responses_send import CreateResponsesRequest, CreateResponsesRequestDict
+    from openrouter_funcs.models.ops.responses_send import (
+        CreateResponsesRequest,
+        CreateResponsesRequestDict,
+        CreateResponsesRequestStreamingDict,
+    )
+    from openrouter_funcs.models.stream_events import StreamEvents
 
 __all__ = ["Responses"]
 
@@ -26,18 +32,54 @@ class Responses:
     def __init__(self, core: OpenRouterCore) -> None:
         self._core = core
 
+    @overload
+    def send(
+        self, request: CreateResponsesRequestStreamingDict, options: RequestOptions | None = None
+    ) -> RaisingStream[StreamEvents, OpenResponsesResult]: ...
+
+    @overload
+    def send(
+        self, request: CreateResponsesRequestDict | None = None, options: RequestOptions | None = None
+    ) -> OpenResponsesResult: ...
+
+    @overload
+    def send(
+        self, request: CreateResponsesRequest, options: RequestOptions | None = None
+    ) -> OpenResponsesResult | RaisingStream[StreamEvents, OpenResponsesResult]: ...
+
     def send(
         self,
-        request: CreateResponsesRequest | CreateResponsesRequestDict | None = None,
+        request: CreateResponsesRequest
+        | CreateResponsesRequestDict
+        | CreateResponsesRequestStreamingDict
+        | None = None,
         options: RequestOptions | None = None,
-    ) -> OpenResponsesResult:
-        """Create a response. See ``responses_send``; raises its ``Err``."""
-        return responses_send(self._core, request, options).unwrap()
+    ) -> Any:
+        """Create a response (a stream with ``"stream": True``). See ``responses_send``; raises its ``Err``."""
+        return unwrap(responses_send(self._core, request, options))
+
+    @overload
+    async def send_async(
+        self, request: CreateResponsesRequestStreamingDict, options: RequestOptions | None = None
+    ) -> AsyncRaisingStream[StreamEvents, OpenResponsesResult]: ...
+
+    @overload
+    async def send_async(
+        self, request: CreateResponsesRequestDict | None = None, options: RequestOptions | None = None
+    ) -> OpenResponsesResult: ...
+
+    @overload
+    async def send_async(
+        self, request: CreateResponsesRequest, options: RequestOptions | None = None
+    ) -> OpenResponsesResult | AsyncRaisingStream[StreamEvents, OpenResponsesResult]: ...
 
     async def send_async(
         self,
-        request: CreateResponsesRequest | CreateResponsesRequestDict | None = None,
+        request: CreateResponsesRequest
+        | CreateResponsesRequestDict
+        | CreateResponsesRequestStreamingDict
+        | None = None,
         options: RequestOptions | None = None,
-    ) -> OpenResponsesResult:
-        """The async twin of ``send``."""
-        return (await responses_send_async(self._core, request, options)).unwrap()
+    ) -> Any:
+        """The async twin of ``send``: a stream is an ``AsyncRaisingStream``."""
+        return unwrap(await responses_send_async(self._core, request, options))

@@ -5,14 +5,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
 from openrouter_funcs.scim_create import scim_create, scim_create_async
 from openrouter_funcs.scim_delete import scim_delete, scim_delete_async
-from openrouter_funcs.scim_list_groups import scim_list_groups, scim_list_groups_async
-from openrouter_funcs.scim_list_mappings import scim_list_mappings, scim_list_mappings_async
+from openrouter_funcs.scim_list_groups import (
+    scim_list_groups,
+    scim_list_groups_async,
+    scim_list_groups_pages,
+    scim_list_groups_pages_async,
+)
+from openrouter_funcs.scim_list_mappings import (
+    scim_list_mappings,
+    scim_list_mappings_async,
+    scim_list_mappings_pages,
+    scim_list_mappings_pages_async,
+)
 from openrouter_funcs.scim_read import scim_read, scim_read_async
 from openrouter_funcs.scim_update import scim_update, scim_update_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.create_scim_group_mapping_response import CreateScimGroupMappingResponse
     from openrouter_funcs.models.delete_scim_group_mapping_response import DeleteScimGroupMappingResponse
@@ -98,6 +111,25 @@ class Scim:
         """The async twin of ``list_groups``."""
         return (await scim_list_groups_async(self._core, request, options)).unwrap()
 
+    def list_groups_pages(
+        self,
+        request: ListScimGroupsRequest | ListScimGroupsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListScimGroupsResponse]:
+        """Every page of ``list_groups``, one value each; raises the first error.
+
+        See ``scim_list_groups_pages``.
+        """
+        return unwrap_pages(scim_list_groups_pages(self._core, request, options))
+
+    def list_groups_pages_async(
+        self,
+        request: ListScimGroupsRequest | ListScimGroupsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListScimGroupsResponse]:
+        """The async twin of ``list_groups_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(scim_list_groups_pages_async(self._core, request, options))
+
     def list_mappings(
         self,
         request: ListScimGroupMappingsRequest | ListScimGroupMappingsRequestDict | None = None,
@@ -113,6 +145,25 @@ class Scim:
     ) -> ListScimGroupMappingsResponse:
         """The async twin of ``list_mappings``."""
         return (await scim_list_mappings_async(self._core, request, options)).unwrap()
+
+    def list_mappings_pages(
+        self,
+        request: ListScimGroupMappingsRequest | ListScimGroupMappingsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListScimGroupMappingsResponse]:
+        """Every page of ``list_mappings``, one value each; raises the first error.
+
+        See ``scim_list_mappings_pages``.
+        """
+        return unwrap_pages(scim_list_mappings_pages(self._core, request, options))
+
+    def list_mappings_pages_async(
+        self,
+        request: ListScimGroupMappingsRequest | ListScimGroupMappingsRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListScimGroupMappingsResponse]:
+        """The async twin of ``list_mappings_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(scim_list_mappings_pages_async(self._core, request, options))
 
     def read(
         self,

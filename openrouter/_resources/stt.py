@@ -6,12 +6,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from openrouter_funcs.stt_create_transcription import stt_create_transcription, stt_create_transcription_async
+from openrouter_funcs.stt_create_transcription_multipart import (
+    stt_create_transcription_multipart,
+    stt_create_transcription_multipart_async,
+)
 
 if TYPE_CHECKING:
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.ops.stt_create_transcription import (
         CreateAudioTranscriptionsRequest,
         CreateAudioTranscriptionsRequestDict,
+    )
+    from openrouter_funcs.models.ops.stt_create_transcription_multipart import (
+        CreateAudioTranscriptionsMultipartRequest,
+        CreateAudioTranscriptionsMultipartRequestDict,
     )
     from openrouter_funcs.models.stt_response import STTResponse
 
@@ -44,3 +52,19 @@ class Stt:
     ) -> STTResponse:
         """The async twin of ``create_transcription``."""
         return (await stt_create_transcription_async(self._core, request, options)).unwrap()
+
+    def create_transcription_multipart(
+        self,
+        request: CreateAudioTranscriptionsMultipartRequest | CreateAudioTranscriptionsMultipartRequestDict,
+        options: RequestOptions | None = None,
+    ) -> STTResponse:
+        """Create transcription. See ``stt_create_transcription_multipart``; raises its ``Err``."""
+        return stt_create_transcription_multipart(self._core, request, options).unwrap()
+
+    async def create_transcription_multipart_async(
+        self,
+        request: CreateAudioTranscriptionsMultipartRequest | CreateAudioTranscriptionsMultipartRequestDict,
+        options: RequestOptions | None = None,
+    ) -> STTResponse:
+        """The async twin of ``create_transcription_multipart``."""
+        return (await stt_create_transcription_multipart_async(self._core, request, options)).unwrap()

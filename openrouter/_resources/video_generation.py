@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap
 from openrouter_funcs.video_generation_generate import video_generation_generate, video_generation_generate_async
 from openrouter_funcs.video_generation_get_generation import (
     video_generation_get_generation,
     video_generation_get_generation_async,
+)
+from openrouter_funcs.video_generation_get_video_content import (
+    video_generation_get_video_content,
+    video_generation_get_video_content_async,
 )
 from openrouter_funcs.video_generation_list_videos_models import (
     video_generation_list_videos_models,
@@ -16,9 +21,13 @@ from openrouter_funcs.video_generation_list_videos_models import (
 )
 
 if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, RequestOptions
+    from openrouter_core import AsyncRaisingBinaryResponse, OpenRouterCore, RaisingBinaryResponse, RequestOptions
     from openrouter_funcs.models.ops.video_generation_generate import CreateVideosRequest, CreateVideosRequestDict
     from openrouter_funcs.models.ops.video_generation_get_generation import GetVideosRequest, GetVideosRequestDict
+    from openrouter_funcs.models.ops.video_generation_get_video_content import (
+        ListVideosContentRequest,
+        ListVideosContentRequestDict,
+    )
     from openrouter_funcs.models.ops.video_generation_list_videos_models import (
         ListVideosModelsRequest,
         ListVideosModelsRequestDict,
@@ -63,6 +72,18 @@ class VideoGeneration:
     ) -> VideoGenerationResponse:
         """The async twin of ``get_generation``."""
         return (await video_generation_get_generation_async(self._core, request, options)).unwrap()
+
+    def get_video_content(
+        self, request: ListVideosContentRequest | ListVideosContentRequestDict, options: RequestOptions | None = None
+    ) -> RaisingBinaryResponse:
+        """Download generated video content: the unread body. See ``video_generation_get_video_content``; raises..."""
+        return unwrap(video_generation_get_video_content(self._core, request, options))
+
+    async def get_video_content_async(
+        self, request: ListVideosContentRequest | ListVideosContentRequestDict, options: RequestOptions | None = None
+    ) -> AsyncRaisingBinaryResponse:
+        """The async twin of ``get_video_content``: the body is an ``AsyncRaisingBinaryResponse``."""
+        return unwrap(await video_generation_get_video_content_async(self._core, request, options))
 
     def list_videos_models(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openrouter_core._operation import unwrap_pages, unwrap_pages_async
 from openrouter_funcs.workspaces_bulk_add_members import workspaces_bulk_add_members, workspaces_bulk_add_members_async
 from openrouter_funcs.workspaces_bulk_remove_members import (
     workspaces_bulk_remove_members,
@@ -15,13 +16,25 @@ from openrouter_funcs.workspaces_delete import workspaces_delete, workspaces_del
 from openrouter_funcs.workspaces_delete_budget import workspaces_delete_budget, workspaces_delete_budget_async
 from openrouter_funcs.workspaces_get import workspaces_get, workspaces_get_async
 from openrouter_funcs.workspaces_get_budget import workspaces_get_budget, workspaces_get_budget_async
-from openrouter_funcs.workspaces_list import workspaces_list, workspaces_list_async
+from openrouter_funcs.workspaces_list import (
+    workspaces_list,
+    workspaces_list_async,
+    workspaces_list_pages,
+    workspaces_list_pages_async,
+)
 from openrouter_funcs.workspaces_list_budgets import workspaces_list_budgets, workspaces_list_budgets_async
-from openrouter_funcs.workspaces_list_members import workspaces_list_members, workspaces_list_members_async
+from openrouter_funcs.workspaces_list_members import (
+    workspaces_list_members,
+    workspaces_list_members_async,
+    workspaces_list_members_pages,
+    workspaces_list_members_pages_async,
+)
 from openrouter_funcs.workspaces_set_budget import workspaces_set_budget, workspaces_set_budget_async
 from openrouter_funcs.workspaces_update import workspaces_update, workspaces_update_async
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
     from openrouter_core import OpenRouterCore, RequestOptions
     from openrouter_funcs.models.bulk_add_workspace_members_response import BulkAddWorkspaceMembersResponse
     from openrouter_funcs.models.bulk_remove_workspace_members_response import BulkRemoveWorkspaceMembersResponse
@@ -205,6 +218,25 @@ class Workspaces:
         """The async twin of ``list``."""
         return (await workspaces_list_async(self._core, request, options)).unwrap()
 
+    def list_pages(
+        self,
+        request: ListWorkspacesRequest | ListWorkspacesRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListWorkspacesResponse]:
+        """Every page of ``list``, one value each; raises the first error.
+
+        See ``workspaces_list_pages``.
+        """
+        return unwrap_pages(workspaces_list_pages(self._core, request, options))
+
+    def list_pages_async(
+        self,
+        request: ListWorkspacesRequest | ListWorkspacesRequestDict | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListWorkspacesResponse]:
+        """The async twin of ``list_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(workspaces_list_pages_async(self._core, request, options))
+
     def list_budgets(
         self,
         request: ListWorkspaceBudgetsRequest | ListWorkspaceBudgetsRequestDict,
@@ -236,6 +268,25 @@ class Workspaces:
     ) -> ListWorkspaceMembersResponse:
         """The async twin of ``list_members``."""
         return (await workspaces_list_members_async(self._core, request, options)).unwrap()
+
+    def list_members_pages(
+        self,
+        request: ListWorkspaceMembersRequest | ListWorkspaceMembersRequestDict,
+        options: RequestOptions | None = None,
+    ) -> Iterator[ListWorkspaceMembersResponse]:
+        """Every page of ``list_members``, one value each; raises the first error.
+
+        See ``workspaces_list_members_pages``.
+        """
+        return unwrap_pages(workspaces_list_members_pages(self._core, request, options))
+
+    def list_members_pages_async(
+        self,
+        request: ListWorkspaceMembersRequest | ListWorkspaceMembersRequestDict,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[ListWorkspaceMembersResponse]:
+        """The async twin of ``list_members_pages``: an async iterator (``async for``)."""
+        return unwrap_pages_async(workspaces_list_members_pages_async(self._core, request, options))
 
     def set_budget(
         self,

@@ -2428,6 +2428,9 @@ if TYPE_CHECKING:
     from openrouter_funcs.models.ops.chat_send import (
         SendChatCompletionRequestRequestDict as SendChatCompletionRequestRequestDict,
     )
+    from openrouter_funcs.models.ops.chat_send import (
+        SendChatCompletionRequestRequestStreamingDict as SendChatCompletionRequestRequestStreamingDict,
+    )
     from openrouter_funcs.models.ops.classifications_get_task_classifications import (
         GetTaskClassificationsRequest as GetTaskClassificationsRequest,
     )
@@ -2560,10 +2563,18 @@ if TYPE_CHECKING:
     )
     from openrouter_funcs.models.ops.files_delete import DeleteFileRequest as DeleteFileRequest
     from openrouter_funcs.models.ops.files_delete import DeleteFileRequestDict as DeleteFileRequestDict
+    from openrouter_funcs.models.ops.files_download import DownloadFileContentRequest as DownloadFileContentRequest
+    from openrouter_funcs.models.ops.files_download import (
+        DownloadFileContentRequestDict as DownloadFileContentRequestDict,
+    )
     from openrouter_funcs.models.ops.files_list import ListFilesRequest as ListFilesRequest
     from openrouter_funcs.models.ops.files_list import ListFilesRequestDict as ListFilesRequestDict
     from openrouter_funcs.models.ops.files_retrieve import GetFileMetadataRequest as GetFileMetadataRequest
     from openrouter_funcs.models.ops.files_retrieve import GetFileMetadataRequestDict as GetFileMetadataRequestDict
+    from openrouter_funcs.models.ops.files_upload import UploadFileRequest as UploadFileRequest
+    from openrouter_funcs.models.ops.files_upload import UploadFileRequestBody as UploadFileRequestBody
+    from openrouter_funcs.models.ops.files_upload import UploadFileRequestBodyDict as UploadFileRequestBodyDict
+    from openrouter_funcs.models.ops.files_upload import UploadFileRequestDict as UploadFileRequestDict
     from openrouter_funcs.models.ops.generations_get_generation import GetGenerationRequest as GetGenerationRequest
     from openrouter_funcs.models.ops.generations_get_generation import (
         GetGenerationRequestDict as GetGenerationRequestDict,
@@ -2648,6 +2659,9 @@ if TYPE_CHECKING:
     )
     from openrouter_funcs.models.ops.images_generate import CreateImagesRequest as CreateImagesRequest
     from openrouter_funcs.models.ops.images_generate import CreateImagesRequestDict as CreateImagesRequestDict
+    from openrouter_funcs.models.ops.images_generate import (
+        CreateImagesRequestStreamingDict as CreateImagesRequestStreamingDict,
+    )
     from openrouter_funcs.models.ops.images_list_model_endpoints import (
         ListImageModelEndpointsRequest as ListImageModelEndpointsRequest,
     )
@@ -2658,6 +2672,9 @@ if TYPE_CHECKING:
     from openrouter_funcs.models.ops.images_list_models import ListImageModelsRequestDict as ListImageModelsRequestDict
     from openrouter_funcs.models.ops.messages_create import CreateMessagesRequest as CreateMessagesRequest
     from openrouter_funcs.models.ops.messages_create import CreateMessagesRequestDict as CreateMessagesRequestDict
+    from openrouter_funcs.models.ops.messages_create import (
+        CreateMessagesRequestStreamingDict as CreateMessagesRequestStreamingDict,
+    )
     from openrouter_funcs.models.ops.models_count import ListModelsCountRequest as ListModelsCountRequest
     from openrouter_funcs.models.ops.models_count import ListModelsCountRequestDict as ListModelsCountRequestDict
     from openrouter_funcs.models.ops.models_get import GetModelRequest as GetModelRequest
@@ -2804,6 +2821,9 @@ if TYPE_CHECKING:
     from openrouter_funcs.models.ops.rerank_rerank import CreateRerankResponseUsage as CreateRerankResponseUsage
     from openrouter_funcs.models.ops.responses_send import CreateResponsesRequest as CreateResponsesRequest
     from openrouter_funcs.models.ops.responses_send import CreateResponsesRequestDict as CreateResponsesRequestDict
+    from openrouter_funcs.models.ops.responses_send import (
+        CreateResponsesRequestStreamingDict as CreateResponsesRequestStreamingDict,
+    )
     from openrouter_funcs.models.ops.scim_create import (
         CreateScimGroupMappingOperationRequest as CreateScimGroupMappingOperationRequest,
     )
@@ -2842,10 +2862,32 @@ if TYPE_CHECKING:
     from openrouter_funcs.models.ops.stt_create_transcription import (
         CreateAudioTranscriptionsRequestDict as CreateAudioTranscriptionsRequestDict,
     )
+    from openrouter_funcs.models.ops.stt_create_transcription_multipart import (
+        CreateAudioTranscriptionsMultipartRequest as CreateAudioTranscriptionsMultipartRequest,
+    )
+    from openrouter_funcs.models.ops.stt_create_transcription_multipart import (
+        CreateAudioTranscriptionsMultipartRequestBody as CreateAudioTranscriptionsMultipartRequestBody,
+    )
+    from openrouter_funcs.models.ops.stt_create_transcription_multipart import (
+        CreateAudioTranscriptionsMultipartRequestBodyDict as CreateAudioTranscriptionsMultipartRequestBodyDict,
+    )
+    from openrouter_funcs.models.ops.stt_create_transcription_multipart import (
+        CreateAudioTranscriptionsMultipartRequestDict as CreateAudioTranscriptionsMultipartRequestDict,
+    )
+    from openrouter_funcs.models.ops.tts_create_speech import CreateAudioSpeechRequest as CreateAudioSpeechRequest
+    from openrouter_funcs.models.ops.tts_create_speech import (
+        CreateAudioSpeechRequestDict as CreateAudioSpeechRequestDict,
+    )
     from openrouter_funcs.models.ops.video_generation_generate import CreateVideosRequest as CreateVideosRequest
     from openrouter_funcs.models.ops.video_generation_generate import CreateVideosRequestDict as CreateVideosRequestDict
     from openrouter_funcs.models.ops.video_generation_get_generation import GetVideosRequest as GetVideosRequest
     from openrouter_funcs.models.ops.video_generation_get_generation import GetVideosRequestDict as GetVideosRequestDict
+    from openrouter_funcs.models.ops.video_generation_get_video_content import (
+        ListVideosContentRequest as ListVideosContentRequest,
+    )
+    from openrouter_funcs.models.ops.video_generation_get_video_content import (
+        ListVideosContentRequestDict as ListVideosContentRequestDict,
+    )
     from openrouter_funcs.models.ops.video_generation_list_videos_models import (
         ListVideosModelsRequest as ListVideosModelsRequest,
     )

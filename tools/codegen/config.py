@@ -9,20 +9,27 @@ DOCUMENT = Path("openapi/openrouter.openapi.yaml")
 OVERLAY = Path("openapi/overlay.yaml")
 
 # --- What this generator does not emit yet ---------------------------------------------------------
-# THE skip list. The next issue (streams, binary bodies, multipart, pages) removes entries here and
-# teaches the generator the matching encodings; nothing else needs to change to emit them.
-SKIPPED_OPERATIONS: dict[str, str] = {
-    "createAudioSpeech": "binary response (audio/*)",
-    "downloadFileContent": "binary response (application/octet-stream)",
-    "listVideosContent": "binary response (video/mp4)",
-    "uploadFile": "multipart request",
-    "createAudioTranscriptions_multipart": "multipart request",
-}
-# Success encodings not declared yet: an operation keeps only its other (JSON) answers.
+# THE skip list: operations that get no module (empty: every operation form is generated).
+SKIPPED_OPERATIONS: dict[str, str] = {}
+# Success encodings not declared: an operation keeps only its other answers. Server-sent events are
+# declared through ``Operation.stream`` (operations whose body has a stream field), not ``responses``.
 SKIPPED_ENCODINGS: dict[str, str] = {
-    "sse": "server-sent events (chat, responses, messages, images, embeddings, rerank)",
     "text": "RSS (getModels with use_rss)",
 }
+
+# --- Streams -----------------------------------------------------------------------------------------
+# operationId -> the hand-written function that assembles its events into the JSON answer's model
+# (``openrouter_funcs/_assembly.py``). A streaming operation not listed has no assembler (F is None).
+STREAM_ASSEMBLERS: dict[str, str] = {
+    "sendChatCompletionRequest": "openrouter_funcs._assembly:chat_result",
+    "createResponses": "openrouter_funcs._assembly:responses_result",
+}
+# The body field that selects SSE when an operation declares ``text/event-stream`` without
+# ``x-speakeasy-stream-request-field`` (``createImages``); it must be a boolean body property.
+DEFAULT_STREAM_FIELD = "stream"
+
+# Generated download tests answer with a concrete media type where the document gives a wildcard.
+SAMPLE_MEDIA_TYPES: dict[str, str] = {"audio/*": "audio/mpeg"}
 
 # --- Hand-written files the generated code replaces, once the runtime's call() works ---------------
 # While these operations are held back, the generator neither writes nor deletes their operation

@@ -37,10 +37,18 @@ def table(ops: list[Op]) -> str:
     rows = ["| Function | Facade method | HTTP | Key |", "|---|---|---|---|"]
     rows += [row for _, row in sorted(entries)]
     pending = ", ".join(f"`{op.function}`" for op in sorted(ops, key=lambda op: op.function) if not op.emitted)
+    streams = ", ".join(
+        f"`{op.function}`" for op in sorted(ops, key=lambda op: op.function) if op.emitted and op.stream
+    )
+    paged = sum(1 for op in ops if op.emitted and op.pages)
     note = (
         "Each function has an `_async` twin (except the two OAuth helpers, which do no I/O). "
-        f"Not generated yet (binary downloads and multipart uploads): {pending}."
+        f'With `"stream": True` in the request, {streams} (and `beta_responses_send`) return a stream of events. '
+        f"The {paged} paginated functions also have `<function>_pages` / `<function>_pages_async` "
+        "(facade: `<method>_pages` / `<method>_pages_async`)."
     )
+    if pending:
+        note += f" Not generated yet: {pending}."
     return "\n".join([*rows, "", note])
 
 

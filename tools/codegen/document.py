@@ -94,6 +94,21 @@ class Document:
             raise DocumentError(f"$ref to a missing component {ref!r}")
         return name, self.schemas[name]
 
+    def resolve(self, schema: Schema) -> Schema:
+        """Follow ``$ref`` s to the schema itself."""
+        while "$ref" in schema:
+            schema = self.component(schema["$ref"])[1]
+        return schema
+
+    def properties(self, schema: Schema) -> dict[str, Schema]:
+        """An object schema's properties, references followed and ``allOf`` parts merged (later parts win)."""
+        schema = self.resolve(schema)
+        found: dict[str, Schema] = {}
+        for part in schema.get("allOf") or ():
+            found.update(self.properties(part))
+        found.update(schema.get("properties") or {})
+        return found
+
     def parameter(self, parameter: dict[str, Any]) -> dict[str, Any]:
         """A parameter object, following a ``#/components/parameters/`` reference."""
         ref = parameter.get("$ref")

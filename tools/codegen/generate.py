@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.codegen import config, docs, facade, models, operations, registry, templates, testgen, text
+from tools.codegen import config, docs, facade, functions, models, operations, registry, templates, testgen, text
 from tools.codegen.document import Document
 from tools.codegen.schema import Builder, ClassDef, request_components
 
@@ -68,19 +68,10 @@ def build(root: Path) -> Generated:
     )
     live = [op for op in emitted if not op.held_back]
     for op in live:
-        files[f"openrouter_funcs/{op.function}.py"] = operations.render(op)
+        files[f"openrouter_funcs/{op.function}.py"] = functions.render(op)
     by_id = {op.id: op for op in ops}
     send = by_id["createResponses"]
-    assert send.request is not None
-    assert send.declared[0].model
-    response_module, response_name = send.declared[0].model.split(":")
-    files["openrouter_funcs/beta_responses_send.py"] = templates.render(
-        "beta_responses_send",
-        request=send.request.name,
-        request_module=send.module,
-        response=response_name,
-        response_module=response_module,
-    )
+    files["openrouter_funcs/beta_responses_send.py"] = templates.render_beta_alias(send)
     for name in ("oauth_create_authorization_url", "oauth_create_sha256_code_challenge"):
         files[f"openrouter_funcs/{name}.py"] = templates.render(name)
     files["openrouter_funcs/_registry.py"] = registry.render(emitted)
@@ -91,9 +82,7 @@ def build(root: Path) -> Generated:
     )
     for name, space in spaces.items():
         files[f"openrouter/_resources/{name}.py"] = facade.render_namespace(space)
-    files["openrouter/_resources/beta.py"] = facade.render_beta(
-        response_name, send.request.name, response_module, send.module
-    )
+    files["openrouter/_resources/beta.py"] = facade.render_beta(send)
     all_spaces = facade.group(emitted, oauth_helpers(), tag_descriptions)
     files["openrouter/_client.py"] = facade.render_client(all_spaces)
     files["tests/funcs/generated/__init__.py"] = (

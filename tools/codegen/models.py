@@ -196,17 +196,27 @@ def render_class(definition: ClassDef, renamed: set[str]) -> list[str]:
     return lines
 
 
-def typed_dict(definition: ClassDef, fields: Iterable[Field]) -> list[str]:
-    """The ``<Name>Dict`` TypedDict of a class (under ``TYPE_CHECKING``)."""
-    name = definition.name + "Dict"
+def typed_dict(definition: ClassDef, fields: Iterable[Field], streaming: bool | None = None) -> list[str]:
+    """The ``<Name>Dict`` TypedDict of a class (under ``TYPE_CHECKING``).
+
+    With ``streaming`` (a streaming operation's request), the stream field is split: ``False`` gives
+    ``<Name>Dict`` (``NotRequired[Literal[False]]``), ``True`` gives ``<Name>StreamingDict``
+    (``Required[Literal[True]]``).
+    """
+    name = definition.name + ("StreamingDict" if streaming else "Dict")
     entries = []
     for item in fields:
         value = item.type.dict_ann + (" | None" if item.nullable else "")
-        if not item.required:
+        if streaming is not None and item.dict_key == definition.stream_field:
+            value = "Required[Literal[True]]" if streaming else "NotRequired[Literal[False]]"
+        elif not item.required:
             value = f"NotRequired[{value}]"
         entries.append((item.dict_key, value))
     identifiers = all(key.isidentifier() and key not in _RESERVED_KEYS for key, _ in entries)
     doc = f"The dict form of ``{definition.name}``: the same fields, by their JSON names."
+    if streaming is not None:
+        answer = "a stream of events" if streaming else "one complete answer"
+        doc = f"The dict form of ``{definition.name}`` that asks for {answer}."
     if len(doc) > text.LINE_LENGTH - 14:
         doc = f"The dict form of ``{definition.name}``."
     if identifiers:
@@ -223,7 +233,7 @@ _RESERVED_KEYS = frozenset(
     {"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del"}
     | {"elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda"}
     | {"nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"}
-    | {"Any", "Literal", "NotRequired", "TypedDict", "bool", "dict", "float", "int", "list", "str"}
+    | {"Any", "Literal", "NotRequired", "Required", "TypedDict", "bool", "dict", "float", "int", "list", "str"}
 )
 
 
@@ -422,7 +432,13 @@ class ModuleParts:
             self.imports.checking_ext.add("NotRequired")
         self.imports.checking_ext.add("TypedDict")
         self.imports.type_checking = True
-        self.dicts += typed_dict(definition, fields)
+        if definition.stream_field is None:
+            self.dicts += typed_dict(definition, fields)
+            return
+        self.imports.typing.add("Literal")
+        self.imports.checking_ext.add("Required")
+        self.dicts += typed_dict(definition, fields, streaming=False)
+        self.dicts += typed_dict(definition, fields, streaming=True)
 
     def add_union(self, definition: UnionDef) -> None:
         """A union alias, and its dict form when requests use it."""
@@ -502,6 +518,8 @@ def render_package(definitions: dict[str, Definition]) -> str:
         )
         if definition.with_dict and has_dict:
             names.append(name + "Dict")
+        if isinstance(definition, ClassDef) and definition.stream_field:
+            names.append(name + "StreamingDict")
     checking = []
     for module in sorted(by_module):
         listed = ", ".join(f"{n} as {n}" for n in sorted(by_module[module], key=_isort_key))

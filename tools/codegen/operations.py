@@ -2,7 +2,7 @@
 
 ``derive`` reads the document into ``Op`` records (all 98 forms: 97 operations, the multipart
 transcription split in two); ``build_models`` adds each emitted operation's request, body, response
-and security classes to the builder; ``render`` writes ``openrouter_funcs/<function>.py``.
+and security classes to the builder. ``functions.render`` writes ``openrouter_funcs/<function>.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tools.codegen import config, naming, text
-from tools.codegen.document import Document, DocumentError, Schema, ref_name
-from tools.codegen.schema import AliasDef, Builder, ClassDef, Field, TypeRef, UnionDef
+from tools.codegen.document import Document, DocumentError, Schema, ref_name, type_set
+from tools.codegen.schema import AliasDef, Builder, ClassDef, Field, TypeRef
 
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
 _MANAGEMENT = re.compile(r"Management key\]?(\([^)]*\))? required")
@@ -45,6 +45,34 @@ class Answer:
     schema: Schema | None
     examples: list[Any] = field(default_factory=list)
     model: str | None = None  # "module:Name" under openrouter_funcs.models, once built
+    content_type: str = ""
+
+
+@dataclass
+class StreamInfo:
+    """How an operation streams: the body field that asks for SSE, and its events."""
+
+    field: str  # the body property (wire name) that selects SSE: ``"stream"``
+    sentinel: str | None  # ``x-speakeasy-sse-sentinel``: the data that ends the stream
+    schema: Schema  # the ``text/event-stream`` schema: an object whose ``data`` is one event
+    examples: list[Any]  # the document's SSE examples: ``{"data": ..., "event": ...}``
+    assemble: str | None  # ``"module:function"`` that assembles the events (``config.STREAM_ASSEMBLERS``)
+    event_model: str | None = None  # ``"module:Name"`` of one event's data, once built
+
+    @property
+    def event_name(self) -> str:
+        """The event model's name."""
+        assert self.event_model is not None
+        return self.event_model.split(":")[1]
+
+
+@dataclass
+class PageInfo:
+    """How an operation pages (``x-speakeasy-pagination``); results are always at ``$.data``."""
+
+    kind: str  # "offset" (offset + limit query parameters) or "cursor" (next cursor at ``$.cursor``)
+    default_limit: int | None  # the ``limit`` parameter's default (offset paging)
+    max_offset: int | None  # the ``offset`` parameter's maximum, when it has one
 
 
 @dataclass
@@ -70,8 +98,8 @@ class Op:
     params: list[Param]
     answers: list[Answer]
     errors: dict[int, list[Any]]
-    streaming: bool
-    paginated: bool
+    stream: StreamInfo | None
+    pages: PageInfo | None
     skip: str | None
     error_schemas: dict[int, Schema] = field(default_factory=dict)
     request: ClassDef | None = None
@@ -97,8 +125,24 @@ class Op:
 
     @property
     def declared(self) -> list[Answer]:
-        """The answers declared in this issue (skipped encodings left out)."""
-        return [answer for answer in self.answers if answer.encoding not in config.SKIPPED_ENCODINGS]
+        """The answers of ``Operation.responses``: SSE (in ``Operation.stream``) and skipped encodings left out."""
+        skipped = {"sse", *config.SKIPPED_ENCODINGS}
+        return [answer for answer in self.answers if answer.encoding not in skipped]
+
+    @property
+    def streaming(self) -> bool:
+        """Whether a request can ask for server-sent events (its body has the stream field)."""
+        return self.stream is not None
+
+    @property
+    def paginated(self) -> bool:
+        """Whether the document declares pagination for it."""
+        return self.pages is not None
+
+    @property
+    def download(self) -> bool:
+        """Whether its success answer is a binary body (read by the caller)."""
+        return any(answer.encoding == "binary" for answer in self.declared)
 
     @property
     def emitted(self) -> bool:
@@ -206,8 +250,8 @@ def forms_of(document: Document, method: str, path: str, operation: dict[str, An
                 params=params,
                 answers=answers,
                 errors=errors,
-                streaming=any(answer.encoding == "sse" for answer in answers),
-                paginated="x-speakeasy-pagination" in operation,
+                stream=stream_of(document, operation, answers, schema),
+                pages=pages_of(operation, params),
                 skip=config.SKIPPED_OPERATIONS.get(form_id),
                 error_schemas=error_schemas,
             )
@@ -249,7 +293,9 @@ def answers_of(operation: dict[str, Any]) -> tuple[list[Answer], dict[int, list[
             if not content:
                 answers.append(Answer(status, "empty", None))
             for content_type, media in content.items():
-                answers.append(Answer(status, encoding_of(content_type), media.get("schema"), examples_of(media)))
+                encoding = encoding_of(content_type)
+                answer = Answer(status, encoding, media.get("schema"), examples_of(media), content_type=content_type)
+                answers.append(answer)
             continue
         media = content.get("application/json") or {}
         errors[status] = examples_of(media) if media else []
@@ -283,6 +329,57 @@ def bodies_of(operation: dict[str, Any]) -> list[tuple[str | None, Schema | None
     if len(bodies) > 1 and operation_id != config.MULTIPART_SPLIT:
         raise DocumentError(f"{operation_id}: several request bodies, and it is not the multipart split")
     return bodies
+
+
+def stream_of(
+    document: Document, operation: dict[str, Any], answers: list[Answer], body: Schema | None
+) -> StreamInfo | None:
+    """The stream of an operation that answers SSE and whose body has the stream field, else ``None``.
+
+    ``createEmbeddings`` and ``createRerank`` declare ``text/event-stream`` but have no stream field:
+    they stay JSON only.
+    """
+    operation_id = operation["operationId"]
+    sse = [answer for answer in answers if answer.encoding == "sse"]
+    if not sse or body is None:
+        return None
+    (answer,) = sse
+    named = operation.get("x-speakeasy-stream-request-field")
+    name = str(named or config.DEFAULT_STREAM_FIELD)
+    prop = document.properties(body).get(name)
+    if prop is None or type_set(document.resolve(prop)) != ["boolean"]:
+        if named:
+            raise DocumentError(f"{operation_id}: the stream field {name!r} is not a boolean body property")
+        return None
+    media = operation["responses"][str(answer.status)]["content"][answer.content_type]
+    if answer.schema is None or "$ref" not in answer.schema:
+        raise DocumentError(f"{operation_id}: the text/event-stream schema must be a component")
+    sentinel = media.get("x-speakeasy-sse-sentinel")
+    return StreamInfo(name, sentinel, answer.schema, answer.examples, config.STREAM_ASSEMBLERS.get(operation_id))
+
+
+def pages_of(operation: dict[str, Any], params: list[Param]) -> PageInfo | None:
+    """``x-speakeasy-pagination``: offset paging (``offsetLimit``) or cursor paging; ``None`` without it."""
+    spec = operation.get("x-speakeasy-pagination")
+    if spec is None:
+        return None
+    operation_id = operation["operationId"]
+    outputs = spec.get("outputs") or {}
+    inputs = {item["type"]: item["name"] for item in spec.get("inputs") or ()}
+    if outputs.get("results") != "$.data" or any(item["in"] != "parameters" for item in spec.get("inputs") or ()):
+        raise DocumentError(f"{operation_id}: pagination with results elsewhere than $.data: {spec!r}")
+    query = {param.wire: param.schema for param in params if param.location == "query"}
+    if spec.get("type") == "offsetLimit" and inputs == {"offset": "offset", "limit": "limit"}:
+        limit = query["limit"].get("default")
+        maximum = query["offset"].get("maximum")
+        if not isinstance(limit, int) or not (maximum is None or isinstance(maximum, int)):
+            raise DocumentError(f"{operation_id}: offset paging needs an integer default limit")
+        return PageInfo("offset", limit, maximum)
+    if spec.get("type") == "cursor" and inputs == {"cursor": "cursor"} and outputs.get("nextCursor") == "$.cursor":
+        if "cursor" not in query:
+            raise DocumentError(f"{operation_id}: cursor paging without a cursor query parameter")
+        return PageInfo("cursor", None, None)
+    raise DocumentError(f"{operation_id}: unsupported pagination {spec!r}")
 
 
 def check_functions(found: list[Op]) -> None:
@@ -333,6 +430,26 @@ def build_models(op: Op, builder: Builder) -> None:
     for answer in op.declared:
         if answer.encoding == "json":
             answer.model = build_answer(op, answer, builder)
+    if op.stream is not None:
+        build_stream(op, op.stream, body_fields, builder)
+
+
+def build_stream(op: Op, stream: StreamInfo, body_fields: list[Field], builder: Builder) -> None:
+    """The event model (the ``data`` of the SSE schema); the request's dicts split on the stream field."""
+    assert op.request is not None
+    wrapper = builder.definitions.get(builder.component(ref_name(stream.schema["$ref"])).ann)
+    data = next((f for f in wrapper.fields if f.wire == "data"), None) if isinstance(wrapper, ClassDef) else None
+    event = builder.definitions.get(data.type.ann) if data is not None else None
+    if event is None or isinstance(event, AliasDef) or data is None or data.type.nullable:
+        raise DocumentError(f"{op.id}: the SSE schema must be an object whose ``data`` is a model")
+    stream.event_model = model_ref(builder, event.name)
+    selector = next((f for f in body_fields if f.wire == stream.field), None)
+    if selector is None or selector.required or selector.type.ann != "bool":
+        raise DocumentError(f"{op.id}: the stream field {stream.field!r} must be an optional boolean body field")
+    for name in (f"{op.request.name}Streaming", f"{op.request.name}StreamingDict"):
+        if name in builder.definitions:
+            raise DocumentError(f"name collision: {name} (the streaming dict of {op.request.name})")
+    op.request.stream_field = stream.field
 
 
 def build_body(op: Op, builder: Builder) -> list[Field]:
@@ -447,171 +564,3 @@ def all_fields(builder: Builder, definition: ClassDef) -> list[Field]:
         assert isinstance(base, ClassDef)
         fields += all_fields(builder, base)
     return fields + definition.fields
-
-
-def response_type(op: Op) -> str:
-    """The success value's type (one model, or a union of the declared ones)."""
-    names = []
-    for answer in op.declared:
-        name = answer.model.split(":")[1] if answer.model else "None"
-        if name not in names:
-            names.append(name)
-    return " | ".join(names) or "None"
-
-
-def returns_doc(op: Op) -> list[str]:
-    """The ``Returns:`` section: the value, then the errors by kind (each documented status has its class)."""
-    statuses = ", ".join(str(s) for s in sorted(op.errors) if s in config.STATUS_ERRORS)
-    typed = f"a typed status error ({statuses}) or any other" if statuses else "any"
-    line = f"``Ok({response_type(op)})``, or ``Err``: {typed} ``OpenRouterSDKError``."
-    return text.wrap(line, text.LINE_LENGTH - 8)
-
-
-def signature(op: Op, *, method: bool = False) -> tuple[str, str]:
-    """``(parameters, arguments)`` source of an operation function (or facade method)."""
-    assert op.request is not None
-    request_type = f"{op.request.name} | {op.request.name}Dict"
-    first = "self" if method else "core: OpenRouterCore"
-    params = [first]
-    args = ["self._core" if method else "core"]
-    if op.security_class:
-        params.append(f"security: {op.security_class} | Mapping[str, str | None] | None")
-        args.append("security")
-    if op.request_required:
-        params.append(f"request: {request_type}")
-    else:
-        params.append(f"request: {request_type} | None = None")
-    params.append("options: RequestOptions | None = None")
-    args += ["request", "options"]
-    return ", ".join(params), ", ".join(args)
-
-
-def operation_literal(op: Op) -> list[str]:
-    """The ``OPERATION = Operation(...)`` statement."""
-    assert op.request is not None
-    path_params = tuple(p.wire for p in op.params if p.location == "path")
-    template = re.findall(r"{([^}]+)}", op.path)
-    if sorted(template) != sorted(path_params):
-        raise DocumentError(f"{op.id}: path template {template} and path parameters {path_params} differ")
-    query = tuple(p.wire for p in op.params if p.location == "query")
-    headers = tuple((p.field.name, p.wire) for p in op.params if p.location == "header" and p.field)
-    responses = ", ".join(f"{answer.status}: ({answer.encoding!r}, {answer.model!r})" for answer in op.declared)
-    errors = tuple(sorted(op.errors))
-    # Arguments left at the Operation's defaults are not written: the module stays a page.
-    optional = [
-        ("body", op.body_kind, None),
-        ("path_params", tuple(template), ()),
-        ("query", query, ()),
-        ("headers", headers, ()),
-    ]
-    return [
-        "OPERATION = Operation(",
-        f"    {op.id!r},",
-        f"    {op.method!r},",
-        f"    {op.path!r},",
-        f"    request={model_ref_text(op.module, op.request.name)!r},",
-        *(f"    {name}={value!r}," for name, value, default in optional if value != default),
-        f"    responses={{{responses}}},",
-        f"    errors={errors!r},",
-        *([f"    security={op.security!r},"] if op.security != "api_key" else []),
-        *([f"    idempotent={op.idempotent!r},"] if op.idempotent != (op.method in ("GET", "PUT", "DELETE")) else []),
-        *(_deprecated_argument(op) if op.deprecated else []),
-        *(["    management_key=True,"] if op.management_key else []),
-        *([f"    error_model={op.error_model!r},"] if op.error_model else []),
-        ")",
-    ]
-
-
-def _deprecated_argument(op: Op) -> list[str]:
-    """``deprecated=...``: the warning's whole message, naming the function (wrapped to the line length)."""
-    if not op.deprecated:
-        return ["    deprecated=None,"]
-    lines = text.string_literal(f"{op.function} is deprecated: {op.deprecated}", 4, text.LINE_LENGTH - 1)
-    lines[0] = "    deprecated=" + lines[0].lstrip()
-    lines[-1] += ","
-    return lines
-
-
-def model_ref_text(module: str, name: str) -> str:
-    """``"ops.chat_send:SendChatCompletionRequestRequest"``."""
-    return f"{module}:{name}"
-
-
-def function_doc(op: Op) -> list[str]:
-    """The docstring lines of the sync function (indented 4)."""
-    assert op.request is not None
-    head = text.summary(op.summary or op.description, f"``{op.method} {op.path}``.", text.LINE_LENGTH - 10)
-    notes = []
-    if op.deprecated:  # what to do instead is in the warning itself (OPERATION.deprecated)
-        head = head.rstrip(".") + "; each call emits a ``DeprecationWarning``."
-    if op.management_key:
-        notes.append("Needs a management key.")
-    description = "" if op.deprecated else text.plain(op.description)
-    description = re.sub(r"\s*Management key required\.?", "", description).strip()
-    summary = text.plain(op.summary).rstrip(".")
-    if summary and description.startswith(summary):
-        description = description[len(summary) :].lstrip(". ").strip()
-    paragraph = " ".join([*notes, description]).strip()
-    body = ["", *text.wrap(paragraph, text.LINE_LENGTH - 4, 4)] if paragraph else []
-    body += ["", "Args:", "    core: the core (or an ``OpenRouter`` client)."]
-    if op.security_class:
-        fallback = "" if op.security == "bearer" else ", else the core's key"
-        body += text_item(f"security: ``{{'bearer': ...}}`` or ``{op.security_class}``: this call's key{fallback}.")
-    optional = "" if op.request_required else " (optional: no field is required)"
-    body += text_item(f"request: a ``{op.request.name}`` or a dict with its JSON names{optional}.")
-    body += ["    options: per-call ``RequestOptions``."]
-    body += ["", "Returns:", *(f"    {line}" for line in returns_doc(op))]
-    return text.docstring(4, head, body)
-
-
-def text_item(line: str) -> list[str]:
-    """One ``Args:`` entry, wrapped with a hanging indent."""
-    wrapped = text.wrap(line, text.LINE_LENGTH - 12)
-    return [f"    {wrapped[0]}", *(f"        {rest}" for rest in wrapped[1:])]
-
-
-def render(op: Op) -> str:
-    """The source of ``openrouter_funcs/<function>.py``: the Operation, one function, and its async twin."""
-    assert op.request is not None
-    other_modules: dict[str, set[str]] = {}
-    for answer in op.declared:
-        if answer.model and answer.model.split(":")[0] != op.module:
-            module, name = answer.model.split(":")
-            other_modules.setdefault(module, set()).add(name)
-    type_imports = [f"    from openrouter_funcs.models.{op.module.replace('ops.', 'ops import ', 1)} as models"]
-    type_imports += [
-        f"    from openrouter_funcs.models.{module} import {', '.join(sorted(names))}"
-        for module, names in sorted(other_modules.items())
-    ]
-    aliases = [f"    Request = models.{op.request.name} | models.{op.request.name}Dict"]
-    if op.security_class:
-        aliases.append(f"    Security = models.{op.security_class} | Mapping[str, str | None] | None")
-    value = response_type(op)
-    qualified = f"models.{value}" if f"{op.module}:{value}" in {a.model for a in op.declared} else value
-    head = f"``{op.method} {op.path}``: " + text.summary(op.summary or op.description, "", text.LINE_LENGTH - 30)
-    lines = [text.HEADER, f'"""{head}"""', ""]
-    lines += ["from __future__ import annotations", "", "from typing import TYPE_CHECKING", ""]
-    lines += ["from openrouter_core._operation import Operation, async_twin, call", ""]
-    lines += ["if TYPE_CHECKING:"]
-    if op.security_class:
-        lines += ["    from collections.abc import Mapping", ""]
-    lines += ["    from openrouter_core import OpenRouterCore, OpenRouterSDKError, RequestOptions, Result"]
-    lines += [*type_imports, "", *aliases]
-    lines += [""]
-    lines += operation_literal(op)
-    security = ", security=security" if op.security_class else ""
-    params = ["core: OpenRouterCore"]
-    if op.security_class:
-        params.append("security: Security")
-    params.append("request: Request" if op.request_required else "request: Request | None = None")
-    params.append("options: RequestOptions | None = None")
-    returns = f"Result[{qualified}, OpenRouterSDKError]"
-    lines += ["", "", f"def {op.function}({', '.join(params)}) -> {returns}:", *function_doc(op)]
-    lines += [f"    return call(core, OPERATION, request, options{security})"]
-    lines += ["", "", f"{op.function}_async = async_twin({op.function}, OPERATION)"]
-    return "\n".join(lines) + "\n"
-
-
-def describe_unions(builder: Builder) -> int:
-    """How many unions the builder defined (for the summary line)."""
-    return sum(isinstance(d, UnionDef) for d in builder.definitions.values())

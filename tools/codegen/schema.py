@@ -101,6 +101,7 @@ class ClassDef(Definition):
     fields: list[Field] = field(default_factory=list)
     base: str | None = None
     kind: str = "object"  # "object", "request" (an operation's request), "security"
+    stream_field: str | None = None  # a streaming operation's request: its dicts split on this key
 
 
 @dataclass

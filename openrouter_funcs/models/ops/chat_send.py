@@ -10,7 +10,7 @@ import attrs
 from openrouter_funcs.models.chat_request import ChatRequest
 
 if TYPE_CHECKING:
-    from typing_extensions import NotRequired, TypedDict
+    from typing_extensions import NotRequired, Required, TypedDict
 
     from openrouter_funcs.models.anthropic_cache_control_directive import AnthropicCacheControlDirectiveDict
     from openrouter_funcs.models.chat_debug_options import ChatDebugOptionsDict
@@ -58,7 +58,7 @@ class SendChatCompletionRequestRequest(ChatRequest):
 if TYPE_CHECKING:
 
     class SendChatCompletionRequestRequestDict(TypedDict):
-        """The dict form of ``SendChatCompletionRequestRequest``: the same fields, by their JSON names."""
+        """The dict form of ``SendChatCompletionRequestRequest`` that asks for one complete answer."""
 
         messages: list[ChatMessagesDict]
         cache_control: NotRequired[AnthropicCacheControlDirectiveDict]
@@ -91,7 +91,57 @@ if TYPE_CHECKING:
         session_id: NotRequired[str]
         stop: NotRequired[ChatRequestStopDict | None]
         stop_server_tools_when: NotRequired[list[StopServerToolsWhenConditionDict]]
-        stream: NotRequired[bool]
+        stream: NotRequired[Literal[False]]
+        stream_options: NotRequired[ChatStreamOptionsDict | None]
+        temperature: NotRequired[float | None]
+        tool_choice: NotRequired[ChatToolChoiceDict]
+        tools: NotRequired[list[ChatFunctionToolDict]]
+        top_a: NotRequired[float | None]
+        top_k: NotRequired[int | None]
+        top_logprobs: NotRequired[int | None]
+        top_p: NotRequired[float | None]
+        trace: NotRequired[TraceConfigDict]
+        user: NotRequired[str]
+        x_openrouter_metadata: NotRequired[MetadataLevelDict]
+        http_referer: NotRequired[str]
+        app_title: NotRequired[str]
+        app_categories: NotRequired[str | list[str]]
+
+    class SendChatCompletionRequestRequestStreamingDict(TypedDict):
+        """The dict form of ``SendChatCompletionRequestRequest`` that asks for a stream of events."""
+
+        messages: list[ChatMessagesDict]
+        cache_control: NotRequired[AnthropicCacheControlDirectiveDict]
+        debug: NotRequired[ChatDebugOptionsDict]
+        frequency_penalty: NotRequired[float | None]
+        image_config: NotRequired[dict[str, ImageConfigValueDict]]
+        logit_bias: NotRequired[dict[str, float] | None]
+        logprobs: NotRequired[bool | None]
+        max_completion_tokens: NotRequired[int | None]
+        max_tokens: NotRequired[int | None]
+        metadata: NotRequired[dict[str, str]]
+        min_p: NotRequired[float | None]
+        modalities: NotRequired[list[Literal["text", "image", "audio"]]]
+        model: NotRequired[str]
+        models: NotRequired[list[str]]
+        parallel_tool_calls: NotRequired[bool | None]
+        plugins: NotRequired[list[ChatRequestPluginsItemDict]]
+        prediction: NotRequired[PredictionDict | None]
+        presence_penalty: NotRequired[float | None]
+        prompt_cache_key: NotRequired[str | None]
+        prompt_cache_options: NotRequired[PromptCacheOptionsDict | None]
+        provider: NotRequired[ProviderPreferencesDict | None]
+        reasoning: NotRequired[ChatRequestReasoningDict]
+        reasoning_effort: NotRequired[Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None]
+        repetition_penalty: NotRequired[float | None]
+        response_format: NotRequired[ChatRequestResponseFormatDict]
+        route: NotRequired[DeprecatedRouteDict | None]
+        seed: NotRequired[int | None]
+        service_tier: NotRequired[Literal["auto", "default", "fast", "flex", "priority", "scale"] | None]
+        session_id: NotRequired[str]
+        stop: NotRequired[ChatRequestStopDict | None]
+        stop_server_tools_when: NotRequired[list[StopServerToolsWhenConditionDict]]
+        stream: Required[Literal[True]]
         stream_options: NotRequired[ChatStreamOptionsDict | None]
         temperature: NotRequired[float | None]
         tool_choice: NotRequired[ChatToolChoiceDict]

@@ -10,7 +10,7 @@ import attrs
 from openrouter_funcs.models.image_generation_request import ImageGenerationRequest
 
 if TYPE_CHECKING:
-    from typing_extensions import NotRequired, TypedDict
+    from typing_extensions import NotRequired, Required, TypedDict
 
     from openrouter_funcs.models.content_part_image import ContentPartImageDict
     from openrouter_funcs.models.image_generation_provider_preferences import ImageGenerationProviderPreferencesDict
@@ -36,7 +36,7 @@ class CreateImagesRequest(ImageGenerationRequest):
 if TYPE_CHECKING:
 
     class CreateImagesRequestDict(TypedDict):
-        """The dict form of ``CreateImagesRequest``: the same fields, by their JSON names."""
+        """The dict form of ``CreateImagesRequest`` that asks for one complete answer."""
 
         model: str
         prompt: str
@@ -76,7 +76,53 @@ if TYPE_CHECKING:
         resolution: NotRequired[Literal["512", "1K", "2K", "4K"]]
         seed: NotRequired[int]
         size: NotRequired[str]
-        stream: NotRequired[bool]
+        stream: NotRequired[Literal[False]]
+        http_referer: NotRequired[str]
+        app_title: NotRequired[str]
+        app_categories: NotRequired[str | list[str]]
+
+    class CreateImagesRequestStreamingDict(TypedDict):
+        """The dict form of ``CreateImagesRequest`` that asks for a stream of events."""
+
+        model: str
+        prompt: str
+        aspect_ratio: NotRequired[
+            Literal[
+                "1:1",
+                "1:2",
+                "1:4",
+                "1:8",
+                "2:1",
+                "2:3",
+                "3:2",
+                "3:4",
+                "4:1",
+                "4:3",
+                "4:5",
+                "5:4",
+                "8:1",
+                "9:16",
+                "16:9",
+                "9:19.5",
+                "19.5:9",
+                "9:20",
+                "20:9",
+                "9:21",
+                "21:9",
+                "auto",
+            ]
+        ]
+        background: NotRequired[Literal["auto", "transparent", "opaque"]]
+        input_references: NotRequired[list[ContentPartImageDict]]
+        n: NotRequired[int]
+        output_compression: NotRequired[int]
+        output_format: NotRequired[Literal["png", "jpeg", "webp", "svg"]]
+        provider: NotRequired[ImageGenerationProviderPreferencesDict]
+        quality: NotRequired[Literal["auto", "low", "medium", "high"]]
+        resolution: NotRequired[Literal["512", "1K", "2K", "4K"]]
+        seed: NotRequired[int]
+        size: NotRequired[str]
+        stream: Required[Literal[True]]
         http_referer: NotRequired[str]
         app_title: NotRequired[str]
         app_categories: NotRequired[str | list[str]]

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from openrouter_funcs.models.messages_request import MessagesRequest
 
 if TYPE_CHECKING:
-    from typing_extensions import NotRequired, TypedDict
+    from typing_extensions import NotRequired, Required, TypedDict
 
     from openrouter_funcs.models.anthropic_cache_control_directive import AnthropicCacheControlDirectiveDict
     from openrouter_funcs.models.anthropic_speed import AnthropicSpeedDict
@@ -57,7 +57,7 @@ class CreateMessagesRequest(MessagesRequest):
 if TYPE_CHECKING:
 
     class CreateMessagesRequestDict(TypedDict):
-        """The dict form of ``CreateMessagesRequest``: the same fields, by their JSON names."""
+        """The dict form of ``CreateMessagesRequest`` that asks for one complete answer."""
 
         messages: list[MessagesMessageParamDict] | None
         model: str
@@ -76,7 +76,42 @@ if TYPE_CHECKING:
         speed: NotRequired[AnthropicSpeedDict | None]
         stop_sequences: NotRequired[list[str]]
         stop_server_tools_when: NotRequired[list[StopServerToolsWhenConditionDict]]
-        stream: NotRequired[bool]
+        stream: NotRequired[Literal[False]]
+        system: NotRequired[MessagesRequestSystemDict]
+        temperature: NotRequired[float]
+        thinking: NotRequired[MessagesRequestThinkingDict]
+        tool_choice: NotRequired[MessagesRequestToolChoiceDict]
+        tools: NotRequired[list[MessagesRequestToolsItemDict]]
+        top_k: NotRequired[int]
+        top_p: NotRequired[float]
+        trace: NotRequired[TraceConfigDict]
+        user: NotRequired[str]
+        x_openrouter_metadata: NotRequired[MetadataLevelDict]
+        http_referer: NotRequired[str]
+        app_title: NotRequired[str]
+        app_categories: NotRequired[str | list[str]]
+
+    class CreateMessagesRequestStreamingDict(TypedDict):
+        """The dict form of ``CreateMessagesRequest`` that asks for a stream of events."""
+
+        messages: list[MessagesMessageParamDict] | None
+        model: str
+        cache_control: NotRequired[AnthropicCacheControlDirectiveDict]
+        context_management: NotRequired[MessagesRequestContextManagementDict | None]
+        fallbacks: NotRequired[list[MessagesFallbackParamDict] | None]
+        max_tokens: NotRequired[int]
+        metadata: NotRequired[MessagesRequestMetadataDict]
+        models: NotRequired[list[str]]
+        output_config: NotRequired[MessagesOutputConfigDict]
+        plugins: NotRequired[list[MessagesRequestPluginsItemDict]]
+        provider: NotRequired[ProviderPreferencesDict | None]
+        route: NotRequired[DeprecatedRouteDict | None]
+        service_tier: NotRequired[str]
+        session_id: NotRequired[str]
+        speed: NotRequired[AnthropicSpeedDict | None]
+        stop_sequences: NotRequired[list[str]]
+        stop_server_tools_when: NotRequired[list[StopServerToolsWhenConditionDict]]
+        stream: Required[Literal[True]]
         system: NotRequired[MessagesRequestSystemDict]
         temperature: NotRequired[float]
         thinking: NotRequired[MessagesRequestThinkingDict]

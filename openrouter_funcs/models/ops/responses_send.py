@@ -10,7 +10,7 @@ import attrs
 from openrouter_funcs.models.responses_request import ResponsesRequest
 
 if TYPE_CHECKING:
-    from typing_extensions import NotRequired, TypedDict
+    from typing_extensions import NotRequired, Required, TypedDict
 
     from openrouter_funcs.models.anthropic_cache_control_directive import AnthropicCacheControlDirectiveDict
     from openrouter_funcs.models.chat_debug_options import ChatDebugOptionsDict
@@ -56,7 +56,7 @@ class CreateResponsesRequest(ResponsesRequest):
 if TYPE_CHECKING:
 
     class CreateResponsesRequestDict(TypedDict):
-        """The dict form of ``CreateResponsesRequest``: the same fields, by their JSON names."""
+        """The dict form of ``CreateResponsesRequest`` that asks for one complete answer."""
 
         background: NotRequired[bool | None]
         cache_control: NotRequired[AnthropicCacheControlDirectiveDict]
@@ -87,7 +87,55 @@ if TYPE_CHECKING:
         session_id: NotRequired[str]
         stop_server_tools_when: NotRequired[list[StopServerToolsWhenConditionDict]]
         store: NotRequired[Literal[False]]
-        stream: NotRequired[bool]
+        stream: NotRequired[Literal[False]]
+        temperature: NotRequired[float | None]
+        text: NotRequired[TextExtendedConfigDict]
+        tool_choice: NotRequired[OpenAIResponsesToolChoiceDict]
+        tools: NotRequired[list[ResponsesRequestToolsItemDict]]
+        top_k: NotRequired[int]
+        top_logprobs: NotRequired[int | None]
+        top_p: NotRequired[float | None]
+        trace: NotRequired[TraceConfigDict]
+        truncation: NotRequired[OpenAIResponsesTruncationDict | None]
+        user: NotRequired[str]
+        x_openrouter_metadata: NotRequired[MetadataLevelDict]
+        http_referer: NotRequired[str]
+        app_title: NotRequired[str]
+        app_categories: NotRequired[str | list[str]]
+
+    class CreateResponsesRequestStreamingDict(TypedDict):
+        """The dict form of ``CreateResponsesRequest`` that asks for a stream of events."""
+
+        background: NotRequired[bool | None]
+        cache_control: NotRequired[AnthropicCacheControlDirectiveDict]
+        debug: NotRequired[ChatDebugOptionsDict]
+        frequency_penalty: NotRequired[float | None]
+        image_config: NotRequired[dict[str, ImageConfigValueDict]]
+        include: NotRequired[list[ResponseIncludesEnumDict] | None]
+        input: NotRequired[InputsDict]
+        instructions: NotRequired[str | None]
+        max_output_tokens: NotRequired[int | None]
+        max_tool_calls: NotRequired[int | None]
+        metadata: NotRequired[dict[str, str] | None]
+        modalities: NotRequired[list[OutputModalityEnumDict]]
+        model: NotRequired[str]
+        models: NotRequired[list[str]]
+        parallel_tool_calls: NotRequired[bool | None]
+        plugins: NotRequired[list[ResponsesRequestPluginsItemDict]]
+        presence_penalty: NotRequired[float | None]
+        previous_response_id: NotRequired[Any]
+        prompt: NotRequired[StoredPromptTemplateDict | None]
+        prompt_cache_key: NotRequired[str | None]
+        prompt_cache_options: NotRequired[PromptCacheOptionsDict | None]
+        provider: NotRequired[ProviderPreferencesDict | None]
+        reasoning: NotRequired[ReasoningConfigDict | None]
+        route: NotRequired[DeprecatedRouteDict | None]
+        safety_identifier: NotRequired[str | None]
+        service_tier: NotRequired[Literal["auto", "default", "fast", "flex", "priority", "scale"] | None]
+        session_id: NotRequired[str]
+        stop_server_tools_when: NotRequired[list[StopServerToolsWhenConditionDict]]
+        store: NotRequired[Literal[False]]
+        stream: Required[Literal[True]]
         temperature: NotRequired[float | None]
         text: NotRequired[TextExtendedConfigDict]
         tool_choice: NotRequired[OpenAIResponsesToolChoiceDict]

@@ -10,7 +10,7 @@ import pytest
 
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
-from openrouter_funcs.byok_list import byok_list, byok_list_async
+from openrouter_funcs.byok_list import byok_list, byok_list_async, byok_list_pages, byok_list_pages_async
 from openrouter_funcs.models.list_byok_keys_response import ListBYOKKeysResponse
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
@@ -59,6 +59,65 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (401, orc.UnauthorizedResponseError, {"error": {"code": 401, "message": "Missing Authentication header"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {
+    "offset": 0,
+    "limit": 2,
+    "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+    "provider": "openai",
+}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "allowed_api_key_hashes": None,
+            "allowed_models": None,
+            "allowed_user_ids": None,
+            "created_at": "2025-08-24T10:30:00Z",
+            "disabled": False,
+            "id": "11111111-2222-3333-4444-555555555555",
+            "is_fallback": False,
+            "label": "sk-...AbCd",
+            "name": "Production OpenAI Key",
+            "provider": "openai",
+            "sort_order": 0,
+            "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+        },
+        {
+            "allowed_api_key_hashes": None,
+            "allowed_models": None,
+            "allowed_user_ids": None,
+            "created_at": "2025-08-24T10:30:00Z",
+            "disabled": False,
+            "id": "11111111-2222-3333-4444-555555555555",
+            "is_fallback": False,
+            "label": "sk-...AbCd",
+            "name": "Production OpenAI Key",
+            "provider": "openai",
+            "sort_order": 0,
+            "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+        },
+    ],
+    "total_count": 1,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "allowed_api_key_hashes": None,
+            "allowed_models": None,
+            "allowed_user_ids": None,
+            "created_at": "2025-08-24T10:30:00Z",
+            "disabled": False,
+            "id": "11111111-2222-3333-4444-555555555555",
+            "is_fallback": False,
+            "label": "sk-...AbCd",
+            "name": "Production OpenAI Key",
+            "provider": "openai",
+            "sort_order": 0,
+            "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+        }
+    ],
+    "total_count": 1,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -97,3 +156,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(byok_list_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in byok_list_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

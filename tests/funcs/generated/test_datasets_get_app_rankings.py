@@ -10,7 +10,12 @@ import pytest
 
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
-from openrouter_funcs.datasets_get_app_rankings import datasets_get_app_rankings, datasets_get_app_rankings_async
+from openrouter_funcs.datasets_get_app_rankings import (
+    datasets_get_app_rankings,
+    datasets_get_app_rankings_async,
+    datasets_get_app_rankings_pages,
+    datasets_get_app_rankings_pages_async,
+)
 from openrouter_funcs.models.app_rankings_response import AppRankingsResponse
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
@@ -59,6 +64,37 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (429, orc.TooManyRequestsResponseError, {"error": {"code": 429, "message": "Rate limit exceeded"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {
+    "category": "coding",
+    "subcategory": "cli-agent",
+    "sort": "popular",
+    "start_date": "2026-04-12",
+    "end_date": "2026-05-11",
+    "limit": 2,
+    "offset": 0,
+}
+FIRST_PAGE: Any = {
+    "data": [
+        {"app_id": 12345, "app_name": "Cline", "rank": 1, "total_requests": 4321, "total_tokens": "12345678"},
+        {"app_id": 12345, "app_name": "Cline", "rank": 1, "total_requests": 4321, "total_tokens": "12345678"},
+    ],
+    "meta": {
+        "as_of": "2026-05-12T02:00:00.000Z",
+        "end_date": "2026-05-11",
+        "start_date": "2026-04-12",
+        "version": "v1",
+    },
+}
+LAST_PAGE: Any = {
+    "data": [{"app_id": 12345, "app_name": "Cline", "rank": 1, "total_requests": 4321, "total_tokens": "12345678"}],
+    "meta": {
+        "as_of": "2026-05-12T02:00:00.000Z",
+        "end_date": "2026-05-11",
+        "start_date": "2026-04-12",
+        "version": "v1",
+    },
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -97,3 +133,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(datasets_get_app_rankings_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in datasets_get_app_rankings_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

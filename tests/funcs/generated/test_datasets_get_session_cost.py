@@ -10,7 +10,12 @@ import pytest
 
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
-from openrouter_funcs.datasets_get_session_cost import datasets_get_session_cost, datasets_get_session_cost_async
+from openrouter_funcs.datasets_get_session_cost import (
+    datasets_get_session_cost,
+    datasets_get_session_cost_async,
+    datasets_get_session_cost_pages,
+    datasets_get_session_cost_pages_async,
+)
 from openrouter_funcs.models.session_cost_response import SessionCostResponse
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
@@ -60,6 +65,45 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (429, orc.TooManyRequestsResponseError, {"error": {"code": 429, "message": "Rate limit exceeded"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {
+    "app_slug": "hermes-agent",
+    "model": "anthropic/claude-4.8-opus",
+    "turn_range": "10-49-turns",
+    "limit": 2,
+    "offset": 0,
+}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "app_name": "Hermes Agent",
+            "app_slug": "hermes-agent",
+            "median_session_cost_usd": 1.74,
+            "model_permaslug": "anthropic/claude-4.8-opus",
+            "turn_range": "10-49-turns",
+        },
+        {
+            "app_name": "Hermes Agent",
+            "app_slug": "hermes-agent",
+            "median_session_cost_usd": 1.74,
+            "model_permaslug": "anthropic/claude-4.8-opus",
+            "turn_range": "10-49-turns",
+        },
+    ],
+    "meta": {"as_of": "2026-05-12T02:00:00.000Z", "version": "v1", "window_days": 30, "window_end_date": "2026-05-11"},
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "app_name": "Hermes Agent",
+            "app_slug": "hermes-agent",
+            "median_session_cost_usd": 1.74,
+            "model_permaslug": "anthropic/claude-4.8-opus",
+            "turn_range": "10-49-turns",
+        }
+    ],
+    "meta": {"as_of": "2026-05-12T02:00:00.000Z", "version": "v1", "window_days": 30, "window_end_date": "2026-05-11"},
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -98,3 +142,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(datasets_get_session_cost_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in datasets_get_session_cost_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

@@ -10,7 +10,12 @@ import pytest
 
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
-from openrouter_funcs.embeddings_list_models import embeddings_list_models, embeddings_list_models_async
+from openrouter_funcs.embeddings_list_models import (
+    embeddings_list_models,
+    embeddings_list_models_async,
+    embeddings_list_models_pages,
+    embeddings_list_models_pages_async,
+)
 from openrouter_funcs.models.models_list_response import ModelsListResponse
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
@@ -65,6 +70,110 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (400, orc.BadRequestResponseError, {"error": {"code": 400, "message": "Invalid request parameters"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {"offset": 0, "limit": 2}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "architecture": {
+                "input_modalities": ["text"],
+                "instruct_type": "chatml",
+                "modality": "text->text",
+                "output_modalities": ["text"],
+                "tokenizer": "GPT",
+            },
+            "canonical_slug": "openai/gpt-4",
+            "context_length": 8192,
+            "created": 1692901234,
+            "default_parameters": None,
+            "description": "GPT-4 is a large multimodal model that can solve difficult problems with greater accuracy.",
+            "expiration_date": None,
+            "id": "openai/gpt-4",
+            "knowledge_cutoff": None,
+            "links": {"details": "/api/v1/models/openai/gpt-5.4/endpoints"},
+            "name": "GPT-4",
+            "per_request_limits": None,
+            "pricing": {"completion": "0.00006", "image": "0", "prompt": "0.00003", "request": "0"},
+            "reasoning": {
+                "default_effort": "medium",
+                "default_enabled": True,
+                "mandatory": False,
+                "supported_efforts": ["high", "medium", "low", "minimal"],
+            },
+            "supported_parameters": ["temperature", "top_p", "max_tokens"],
+            "supported_voices": None,
+            "top_provider": {"context_length": 8192, "is_moderated": True, "max_completion_tokens": 4096},
+        },
+        {
+            "architecture": {
+                "input_modalities": ["text"],
+                "instruct_type": "chatml",
+                "modality": "text->text",
+                "output_modalities": ["text"],
+                "tokenizer": "GPT",
+            },
+            "canonical_slug": "openai/gpt-4",
+            "context_length": 8192,
+            "created": 1692901234,
+            "default_parameters": None,
+            "description": "GPT-4 is a large multimodal model that can solve difficult problems with greater accuracy.",
+            "expiration_date": None,
+            "id": "openai/gpt-4",
+            "knowledge_cutoff": None,
+            "links": {"details": "/api/v1/models/openai/gpt-5.4/endpoints"},
+            "name": "GPT-4",
+            "per_request_limits": None,
+            "pricing": {"completion": "0.00006", "image": "0", "prompt": "0.00003", "request": "0"},
+            "reasoning": {
+                "default_effort": "medium",
+                "default_enabled": True,
+                "mandatory": False,
+                "supported_efforts": ["high", "medium", "low", "minimal"],
+            },
+            "supported_parameters": ["temperature", "top_p", "max_tokens"],
+            "supported_voices": None,
+            "top_provider": {"context_length": 8192, "is_moderated": True, "max_completion_tokens": 4096},
+        },
+    ],
+    "links": {"next": "/api/v1/models?offset=500&limit=500"},
+    "total_count": 150,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "architecture": {
+                "input_modalities": ["text"],
+                "instruct_type": "chatml",
+                "modality": "text->text",
+                "output_modalities": ["text"],
+                "tokenizer": "GPT",
+            },
+            "canonical_slug": "openai/gpt-4",
+            "context_length": 8192,
+            "created": 1692901234,
+            "default_parameters": None,
+            "description": "GPT-4 is a large multimodal model that can solve difficult problems with greater accuracy.",
+            "expiration_date": None,
+            "id": "openai/gpt-4",
+            "knowledge_cutoff": None,
+            "links": {"details": "/api/v1/models/openai/gpt-5.4/endpoints"},
+            "name": "GPT-4",
+            "per_request_limits": None,
+            "pricing": {"completion": "0.00006", "image": "0", "prompt": "0.00003", "request": "0"},
+            "reasoning": {
+                "default_effort": "medium",
+                "default_enabled": True,
+                "mandatory": False,
+                "supported_efforts": ["high", "medium", "low", "minimal"],
+            },
+            "supported_parameters": ["temperature", "top_p", "max_tokens"],
+            "supported_voices": None,
+            "top_provider": {"context_length": 8192, "is_moderated": True, "max_completion_tokens": 4096},
+        }
+    ],
+    "links": {"next": "/api/v1/models?offset=500&limit=500"},
+    "total_count": 150,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -103,3 +212,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(embeddings_list_models_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in embeddings_list_models_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

@@ -10,7 +10,7 @@ import pytest
 
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
-from openrouter_funcs.files_list import files_list, files_list_async
+from openrouter_funcs.files_list import files_list, files_list_async, files_list_pages, files_list_pages_async
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
 NO_RETRY = RequestOptions(retries=None)
@@ -53,6 +53,54 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (502, orc.BadGatewayResponseError, {"error": {"code": 502, "message": "Provider returned error"}}),
     (503, orc.ServiceUnavailableResponseError, {"error": {"code": 503, "message": "Service temporarily unavailable"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {
+    "limit": 100,
+    "workspace_id": "a103d8b6-42f0-4e50-9a3c-bf41e2c3c1a7",
+    "provider": "openai",
+    "after": "or_file_011CNha8iCJcU1wXNR6q4V8w",
+    "after_id": "or_file_011CNha8iCJcU1wXNR6q4V8w",
+    "before_id": "or_file_011CNha8iCJcU1wXNR6q4V8w",
+    "order": "asc",
+}
+FIRST_PAGE: Any = {
+    "_shape": "openrouter",
+    "cursor": "cursor-2",
+    "data": [
+        {
+            "_shape": "openrouter",
+            "created_at": "2025-01-01T00:00:00Z",
+            "downloadable": False,
+            "filename": "document.pdf",
+            "id": "or_file_011CNha8iCJcU1wXNR6q4V8w",
+            "mime_type": "application/pdf",
+            "size_bytes": 1024000,
+            "type": "file",
+        }
+    ],
+    "first_id": None,
+    "has_more": False,
+    "last_id": None,
+}
+LAST_PAGE: Any = {
+    "_shape": "openrouter",
+    "cursor": "",
+    "data": [
+        {
+            "_shape": "openrouter",
+            "created_at": "2025-01-01T00:00:00Z",
+            "downloadable": False,
+            "filename": "document.pdf",
+            "id": "or_file_011CNha8iCJcU1wXNR6q4V8w",
+            "mime_type": "application/pdf",
+            "size_bytes": 1024000,
+            "type": "file",
+        }
+    ],
+    "first_id": None,
+    "has_more": False,
+    "last_id": None,
+}
+NEXT_QUERY = ("cursor", "cursor-2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -90,3 +138,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(files_list_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in files_list_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

@@ -10,7 +10,12 @@ import pytest
 
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
-from openrouter_funcs.guardrails_list import guardrails_list, guardrails_list_async
+from openrouter_funcs.guardrails_list import (
+    guardrails_list,
+    guardrails_list_async,
+    guardrails_list_pages,
+    guardrails_list_pages_async,
+)
 from openrouter_funcs.models.list_guardrails_response import ListGuardrailsResponse
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
@@ -51,6 +56,96 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (401, orc.UnauthorizedResponseError, {"error": {"code": 401, "message": "Missing Authentication header"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {"offset": 0, "limit": 2, "workspace_id": "0df9e665-d932-5740-b2c7-b52af166bc11"}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "allowed_models": None,
+            "allowed_providers": ["openai", "anthropic", "google"],
+            "content_filter_builtins": [{"action": "redact", "label": "[EMAIL]", "slug": "email"}],
+            "content_filters": None,
+            "created_at": "2025-08-24T10:30:00Z",
+            "description": "Guardrail for production environment",
+            "enable_free_model_publication": False,
+            "enable_free_model_training": True,
+            "enable_paid_model_training": True,
+            "enforce_zdr": None,
+            "enforce_zdr_anthropic": True,
+            "enforce_zdr_google": False,
+            "enforce_zdr_openai": True,
+            "enforce_zdr_other": False,
+            "enforce_zdr_xai": False,
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "ignored_models": None,
+            "ignored_providers": None,
+            "include_byok_in_budgets": False,
+            "limit_usd": 100,
+            "name": "Production Guardrail",
+            "reset_interval": "monthly",
+            "updated_at": "2025-08-24T15:45:00Z",
+            "workspace_id": "0df9e665-d932-5740-b2c7-b52af166bc11",
+        },
+        {
+            "allowed_models": None,
+            "allowed_providers": ["openai", "anthropic", "google"],
+            "content_filter_builtins": [{"action": "redact", "label": "[EMAIL]", "slug": "email"}],
+            "content_filters": None,
+            "created_at": "2025-08-24T10:30:00Z",
+            "description": "Guardrail for production environment",
+            "enable_free_model_publication": False,
+            "enable_free_model_training": True,
+            "enable_paid_model_training": True,
+            "enforce_zdr": None,
+            "enforce_zdr_anthropic": True,
+            "enforce_zdr_google": False,
+            "enforce_zdr_openai": True,
+            "enforce_zdr_other": False,
+            "enforce_zdr_xai": False,
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "ignored_models": None,
+            "ignored_providers": None,
+            "include_byok_in_budgets": False,
+            "limit_usd": 100,
+            "name": "Production Guardrail",
+            "reset_interval": "monthly",
+            "updated_at": "2025-08-24T15:45:00Z",
+            "workspace_id": "0df9e665-d932-5740-b2c7-b52af166bc11",
+        },
+    ],
+    "total_count": 1,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "allowed_models": None,
+            "allowed_providers": ["openai", "anthropic", "google"],
+            "content_filter_builtins": [{"action": "redact", "label": "[EMAIL]", "slug": "email"}],
+            "content_filters": None,
+            "created_at": "2025-08-24T10:30:00Z",
+            "description": "Guardrail for production environment",
+            "enable_free_model_publication": False,
+            "enable_free_model_training": True,
+            "enable_paid_model_training": True,
+            "enforce_zdr": None,
+            "enforce_zdr_anthropic": True,
+            "enforce_zdr_google": False,
+            "enforce_zdr_openai": True,
+            "enforce_zdr_other": False,
+            "enforce_zdr_xai": False,
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "ignored_models": None,
+            "ignored_providers": None,
+            "include_byok_in_budgets": False,
+            "limit_usd": 100,
+            "name": "Production Guardrail",
+            "reset_interval": "monthly",
+            "updated_at": "2025-08-24T15:45:00Z",
+            "workspace_id": "0df9e665-d932-5740-b2c7-b52af166bc11",
+        }
+    ],
+    "total_count": 1,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -89,3 +184,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(guardrails_list_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in guardrails_list_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

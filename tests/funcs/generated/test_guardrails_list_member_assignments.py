@@ -13,6 +13,8 @@ from openrouter_core import Err, Ok, RequestOptions
 from openrouter_funcs.guardrails_list_member_assignments import (
     guardrails_list_member_assignments,
     guardrails_list_member_assignments_async,
+    guardrails_list_member_assignments_pages,
+    guardrails_list_member_assignments_pages_async,
 )
 from openrouter_funcs.models.list_member_assignments_response import ListMemberAssignmentsResponse
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
@@ -45,6 +47,42 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (401, orc.UnauthorizedResponseError, {"error": {"code": 401, "message": "Missing Authentication header"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {"offset": 0, "limit": 2}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "assigned_by": "user_abc123",
+            "created_at": "2025-08-24T10:30:00Z",
+            "guardrail_id": "550e8400-e29b-41d4-a716-446655440001",
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "organization_id": "org_xyz789",
+            "user_id": "user_abc123",
+        },
+        {
+            "assigned_by": "user_abc123",
+            "created_at": "2025-08-24T10:30:00Z",
+            "guardrail_id": "550e8400-e29b-41d4-a716-446655440001",
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "organization_id": "org_xyz789",
+            "user_id": "user_abc123",
+        },
+    ],
+    "total_count": 1,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "assigned_by": "user_abc123",
+            "created_at": "2025-08-24T10:30:00Z",
+            "guardrail_id": "550e8400-e29b-41d4-a716-446655440001",
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "organization_id": "org_xyz789",
+            "user_id": "user_abc123",
+        }
+    ],
+    "total_count": 1,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -83,3 +121,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(guardrails_list_member_assignments_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in guardrails_list_member_assignments_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

@@ -62,6 +62,9 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     ),
     (529, orc.ProviderOverloadedResponseError, {"error": {"code": 529, "message": "Provider returned error"}}),
 ]
+STREAM_REQUEST: dict[str, Any] = {**REQUEST, "stream": True}
+SSE = b': OPENROUTER PROCESSING\n\ndata: {"b64_json":"<base64-encoded-partial-image>","partial_image_index":0,"type":"image_generation.partial_image"}\n\ndata: [DONE]\n\n'
+EVENT_CLASSES = ["ImageGenPartialImageEvent"]
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -102,3 +105,28 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def stream(core: orc.OpenRouterCore) -> tuple[list[Any], Any]:
+    result = images_generate(core, STREAM_REQUEST, NO_RETRY)
+    assert isinstance(result, Ok), result
+    with result.value as events:
+        chunks = list(events)
+    return chunks, events.error
+
+
+async def stream_async(core: orc.OpenRouterCore) -> tuple[list[Any], Any]:
+    result = await images_generate_async(core, STREAM_REQUEST, NO_RETRY)
+    assert isinstance(result, Ok), result
+    async with result.value as events:
+        chunks = [chunk async for chunk in events]
+    return chunks, events.error
+
+
+def test_stream_events_decode(run: Runner) -> None:
+    wire = Wire(httpx.Response(200, content=SSE, headers={"content-type": "text/event-stream"}))
+    chunks, error = run(stream, stream_async, make_core(wire))
+    assert error is None
+    assert [type(chunk).__name__ for chunk in chunks] == EVENT_CLASSES
+    (request,) = wire.requests
+    assert json.loads(request.content)["stream"] is True

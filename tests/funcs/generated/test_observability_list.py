@@ -11,7 +11,12 @@ import pytest
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
 from openrouter_funcs.models.list_observability_destinations_response import ListObservabilityDestinationsResponse
-from openrouter_funcs.observability_list import observability_list, observability_list_async
+from openrouter_funcs.observability_list import (
+    observability_list,
+    observability_list_async,
+    observability_list_pages,
+    observability_list_pages_async,
+)
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
 NO_RETRY = RequestOptions(retries=None)
@@ -56,6 +61,81 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (401, orc.UnauthorizedResponseError, {"error": {"code": 401, "message": "Missing Authentication header"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {"offset": 0, "limit": 2, "workspace_id": "550e8400-e29b-41d4-a716-446655440000"}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "api_key_hashes": None,
+            "broadcast_generation_cost": False,
+            "broadcast_generation_identity": False,
+            "broadcast_generation_request_context": False,
+            "config": {
+                "baseUrl": "https://us.cloud.langfuse.com",
+                "publicKey": "pk-l...EfGh",
+                "secretKey": "sk-l...AbCd",
+            },
+            "created_at": "2025-08-24T10:30:00Z",
+            "enabled": True,
+            "filter_rules": None,
+            "id": "99999999-aaaa-bbbb-cccc-dddddddddddd",
+            "name": "Production Langfuse",
+            "privacy_mode": False,
+            "sampling_rate": 1,
+            "type": "langfuse",
+            "updated_at": "2025-08-24T15:45:00Z",
+            "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+        },
+        {
+            "api_key_hashes": None,
+            "broadcast_generation_cost": False,
+            "broadcast_generation_identity": False,
+            "broadcast_generation_request_context": False,
+            "config": {
+                "baseUrl": "https://us.cloud.langfuse.com",
+                "publicKey": "pk-l...EfGh",
+                "secretKey": "sk-l...AbCd",
+            },
+            "created_at": "2025-08-24T10:30:00Z",
+            "enabled": True,
+            "filter_rules": None,
+            "id": "99999999-aaaa-bbbb-cccc-dddddddddddd",
+            "name": "Production Langfuse",
+            "privacy_mode": False,
+            "sampling_rate": 1,
+            "type": "langfuse",
+            "updated_at": "2025-08-24T15:45:00Z",
+            "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+        },
+    ],
+    "total_count": 1,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "api_key_hashes": None,
+            "broadcast_generation_cost": False,
+            "broadcast_generation_identity": False,
+            "broadcast_generation_request_context": False,
+            "config": {
+                "baseUrl": "https://us.cloud.langfuse.com",
+                "publicKey": "pk-l...EfGh",
+                "secretKey": "sk-l...AbCd",
+            },
+            "created_at": "2025-08-24T10:30:00Z",
+            "enabled": True,
+            "filter_rules": None,
+            "id": "99999999-aaaa-bbbb-cccc-dddddddddddd",
+            "name": "Production Langfuse",
+            "privacy_mode": False,
+            "sampling_rate": 1,
+            "type": "langfuse",
+            "updated_at": "2025-08-24T15:45:00Z",
+            "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+        }
+    ],
+    "total_count": 1,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -94,3 +174,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(observability_list_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in observability_list_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

@@ -11,7 +11,7 @@ import pytest
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
 from openrouter_funcs.models.list_presets_response import ListPresetsResponse
-from openrouter_funcs.presets_list import presets_list, presets_list_async
+from openrouter_funcs.presets_list import presets_list, presets_list_async, presets_list_pages, presets_list_pages_async
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
 NO_RETRY = RequestOptions(retries=None)
@@ -48,6 +48,57 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (401, orc.UnauthorizedResponseError, {"error": {"code": 401, "message": "Missing Authentication header"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {"offset": 0, "limit": 2}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "created_at": "2026-04-20T10:00:00Z",
+            "creator_user_id": "user_2dHFtVWx2n56w6HkM0000000000",
+            "description": None,
+            "designated_version_id": "550e8400-e29b-41d4-a716-446655440000",
+            "id": "650e8400-e29b-41d4-a716-446655440001",
+            "name": "my-preset",
+            "slug": "my-preset",
+            "status": "active",
+            "status_updated_at": None,
+            "updated_at": "2026-04-20T10:00:00Z",
+            "workspace_id": "750e8400-e29b-41d4-a716-446655440002",
+        },
+        {
+            "created_at": "2026-04-20T10:00:00Z",
+            "creator_user_id": "user_2dHFtVWx2n56w6HkM0000000000",
+            "description": None,
+            "designated_version_id": "550e8400-e29b-41d4-a716-446655440000",
+            "id": "650e8400-e29b-41d4-a716-446655440001",
+            "name": "my-preset",
+            "slug": "my-preset",
+            "status": "active",
+            "status_updated_at": None,
+            "updated_at": "2026-04-20T10:00:00Z",
+            "workspace_id": "750e8400-e29b-41d4-a716-446655440002",
+        },
+    ],
+    "total_count": 1,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "created_at": "2026-04-20T10:00:00Z",
+            "creator_user_id": "user_2dHFtVWx2n56w6HkM0000000000",
+            "description": None,
+            "designated_version_id": "550e8400-e29b-41d4-a716-446655440000",
+            "id": "650e8400-e29b-41d4-a716-446655440001",
+            "name": "my-preset",
+            "slug": "my-preset",
+            "status": "active",
+            "status_updated_at": None,
+            "updated_at": "2026-04-20T10:00:00Z",
+            "workspace_id": "750e8400-e29b-41d4-a716-446655440002",
+        }
+    ],
+    "total_count": 1,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -86,3 +137,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(presets_list_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in presets_list_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

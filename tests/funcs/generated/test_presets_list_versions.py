@@ -11,7 +11,12 @@ import pytest
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
 from openrouter_funcs.models.list_preset_versions_response import ListPresetVersionsResponse
-from openrouter_funcs.presets_list_versions import presets_list_versions, presets_list_versions_async
+from openrouter_funcs.presets_list_versions import (
+    presets_list_versions,
+    presets_list_versions_async,
+    presets_list_versions_pages,
+    presets_list_versions_pages_async,
+)
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
 NO_RETRY = RequestOptions(retries=None)
@@ -46,6 +51,48 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (404, orc.NotFoundResponseError, {"error": {"code": 404, "message": "Resource not found"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {"slug": "slug:a b/1", "offset": 0, "limit": 2}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "config": {"model": "openai/gpt-4o", "temperature": 0.7},
+            "created_at": "2026-04-20T10:00:00Z",
+            "creator_id": "user_2dHFtVWx2n56w6HkM0000000000",
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "preset_id": "650e8400-e29b-41d4-a716-446655440001",
+            "system_prompt": "You are a helpful assistant.",
+            "updated_at": "2026-04-20T10:00:00Z",
+            "version": 1,
+        },
+        {
+            "config": {"model": "openai/gpt-4o", "temperature": 0.7},
+            "created_at": "2026-04-20T10:00:00Z",
+            "creator_id": "user_2dHFtVWx2n56w6HkM0000000000",
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "preset_id": "650e8400-e29b-41d4-a716-446655440001",
+            "system_prompt": "You are a helpful assistant.",
+            "updated_at": "2026-04-20T10:00:00Z",
+            "version": 1,
+        },
+    ],
+    "total_count": 1,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "config": {"model": "openai/gpt-4o", "temperature": 0.7},
+            "created_at": "2026-04-20T10:00:00Z",
+            "creator_id": "user_2dHFtVWx2n56w6HkM0000000000",
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "preset_id": "650e8400-e29b-41d4-a716-446655440001",
+            "system_prompt": "You are a helpful assistant.",
+            "updated_at": "2026-04-20T10:00:00Z",
+            "version": 1,
+        }
+    ],
+    "total_count": 1,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -84,3 +131,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(presets_list_versions_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in presets_list_versions_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

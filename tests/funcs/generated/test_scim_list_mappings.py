@@ -11,7 +11,12 @@ import pytest
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
 from openrouter_funcs.models.list_scim_group_mappings_response import ListScimGroupMappingsResponse
-from openrouter_funcs.scim_list_mappings import scim_list_mappings, scim_list_mappings_async
+from openrouter_funcs.scim_list_mappings import (
+    scim_list_mappings,
+    scim_list_mappings_async,
+    scim_list_mappings_pages,
+    scim_list_mappings_pages_async,
+)
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
 NO_RETRY = RequestOptions(retries=None)
@@ -26,6 +31,45 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (404, orc.NotFoundResponseError, {"error": {"code": 404, "message": "Resource not found"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {"offset": 0, "limit": 2}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "created_at": "2025-08-24T10:30:00.000Z",
+            "id": "770e8400-e29b-41d4-a716-446655440000",
+            "organization_id": "org_123456",
+            "role": "member",
+            "scim_group_id": "550e8400-e29b-41d4-a716-446655440000",
+            "updated_at": "2025-08-24T10:30:00.000Z",
+            "workspace_id": "660e8400-e29b-41d4-a716-446655440000",
+        },
+        {
+            "created_at": "2025-08-24T10:30:00.000Z",
+            "id": "770e8400-e29b-41d4-a716-446655440000",
+            "organization_id": "org_123456",
+            "role": "member",
+            "scim_group_id": "550e8400-e29b-41d4-a716-446655440000",
+            "updated_at": "2025-08-24T10:30:00.000Z",
+            "workspace_id": "660e8400-e29b-41d4-a716-446655440000",
+        },
+    ],
+    "total_count": 1,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "created_at": "2025-08-24T10:30:00.000Z",
+            "id": "770e8400-e29b-41d4-a716-446655440000",
+            "organization_id": "org_123456",
+            "role": "member",
+            "scim_group_id": "550e8400-e29b-41d4-a716-446655440000",
+            "updated_at": "2025-08-24T10:30:00.000Z",
+            "workspace_id": "660e8400-e29b-41d4-a716-446655440000",
+        }
+    ],
+    "total_count": 1,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -64,3 +108,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(scim_list_mappings_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in scim_list_mappings_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

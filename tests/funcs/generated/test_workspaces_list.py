@@ -11,7 +11,12 @@ import pytest
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
 from openrouter_funcs.models.list_workspaces_response import ListWorkspacesResponse
-from openrouter_funcs.workspaces_list import workspaces_list, workspaces_list_async
+from openrouter_funcs.workspaces_list import (
+    workspaces_list,
+    workspaces_list_async,
+    workspaces_list_pages,
+    workspaces_list_pages_async,
+)
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
 NO_RETRY = RequestOptions(retries=None)
@@ -53,6 +58,75 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (401, orc.UnauthorizedResponseError, {"error": {"code": 401, "message": "Missing Authentication header"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {"offset": 0, "limit": 2}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "created_at": "2025-08-24T10:30:00Z",
+            "created_by": "user_abc123",
+            "default_guardrail_id": "595d5849-7e86-51fd-a7c0-705c34e4afff",
+            "default_image_model": "openai/dall-e-3",
+            "default_provider_sort": "price",
+            "default_text_model": "openai/gpt-4o",
+            "description": "Production environment workspace",
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "include_byok_in_budgets": False,
+            "io_logging_api_key_ids": None,
+            "io_logging_sampling_rate": 1,
+            "is_data_discount_logging_enabled": True,
+            "is_observability_broadcast_enabled": False,
+            "is_observability_io_logging_enabled": False,
+            "name": "Production",
+            "slug": "production",
+            "updated_at": "2025-08-24T15:45:00Z",
+        },
+        {
+            "created_at": "2025-08-24T10:30:00Z",
+            "created_by": "user_abc123",
+            "default_guardrail_id": "595d5849-7e86-51fd-a7c0-705c34e4afff",
+            "default_image_model": "openai/dall-e-3",
+            "default_provider_sort": "price",
+            "default_text_model": "openai/gpt-4o",
+            "description": "Production environment workspace",
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "include_byok_in_budgets": False,
+            "io_logging_api_key_ids": None,
+            "io_logging_sampling_rate": 1,
+            "is_data_discount_logging_enabled": True,
+            "is_observability_broadcast_enabled": False,
+            "is_observability_io_logging_enabled": False,
+            "name": "Production",
+            "slug": "production",
+            "updated_at": "2025-08-24T15:45:00Z",
+        },
+    ],
+    "total_count": 1,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "created_at": "2025-08-24T10:30:00Z",
+            "created_by": "user_abc123",
+            "default_guardrail_id": "595d5849-7e86-51fd-a7c0-705c34e4afff",
+            "default_image_model": "openai/dall-e-3",
+            "default_provider_sort": "price",
+            "default_text_model": "openai/gpt-4o",
+            "description": "Production environment workspace",
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "include_byok_in_budgets": False,
+            "io_logging_api_key_ids": None,
+            "io_logging_sampling_rate": 1,
+            "is_data_discount_logging_enabled": True,
+            "is_observability_broadcast_enabled": False,
+            "is_observability_io_logging_enabled": False,
+            "name": "Production",
+            "slug": "production",
+            "updated_at": "2025-08-24T15:45:00Z",
+        }
+    ],
+    "total_count": 1,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -91,3 +165,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(workspaces_list_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in workspaces_list_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

@@ -11,7 +11,12 @@ import pytest
 import openrouter_core as orc
 from openrouter_core import Err, Ok, RequestOptions
 from openrouter_funcs.models.list_workspace_members_response import ListWorkspaceMembersResponse
-from openrouter_funcs.workspaces_list_members import workspaces_list_members, workspaces_list_members_async
+from openrouter_funcs.workspaces_list_members import (
+    workspaces_list_members,
+    workspaces_list_members_async,
+    workspaces_list_members_pages,
+    workspaces_list_members_pages_async,
+)
 from tests.helpers import API_KEY, Runner, Wire, json_response, make_core
 
 NO_RETRY = RequestOptions(retries=None)
@@ -47,6 +52,39 @@ ERRORS: list[tuple[int, type[orc.OpenRouterError], Any]] = [
     (404, orc.NotFoundResponseError, {"error": {"code": 404, "message": "Resource not found"}}),
     (500, orc.InternalServerResponseError, {"error": {"code": 500, "message": "Internal Server Error"}}),
 ]
+PAGES_REQUEST: dict[str, Any] = {"id": "id:a b/1", "offset": 0, "limit": 2}
+FIRST_PAGE: Any = {
+    "data": [
+        {
+            "created_at": "2025-08-24T10:30:00Z",
+            "id": "660e8400-e29b-41d4-a716-446655440000",
+            "role": "member",
+            "user_id": "user_abc123",
+            "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+        },
+        {
+            "created_at": "2025-08-24T10:30:00Z",
+            "id": "660e8400-e29b-41d4-a716-446655440000",
+            "role": "member",
+            "user_id": "user_abc123",
+            "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+        },
+    ],
+    "total_count": 1,
+}
+LAST_PAGE: Any = {
+    "data": [
+        {
+            "created_at": "2025-08-24T10:30:00Z",
+            "id": "660e8400-e29b-41d4-a716-446655440000",
+            "role": "member",
+            "user_id": "user_abc123",
+            "workspace_id": "550e8400-e29b-41d4-a716-446655440000",
+        }
+    ],
+    "total_count": 1,
+}
+NEXT_QUERY = ("offset", "2")
 
 
 def call(run: Runner, core: orc.OpenRouterCore) -> Any:
@@ -85,3 +123,19 @@ def test_documented_error_is_typed(run: Runner, status: int, error: type[orc.Ope
     result = call(run, make_core(Wire(json_response(status, body))))
     assert isinstance(result, Err), result
     assert isinstance(result.error, error)
+
+
+def all_pages(core: orc.OpenRouterCore) -> list[Any]:
+    return list(workspaces_list_members_pages(core, PAGES_REQUEST, NO_RETRY))
+
+
+async def all_pages_async(core: orc.OpenRouterCore) -> list[Any]:
+    return [page async for page in workspaces_list_members_pages_async(core, PAGES_REQUEST, NO_RETRY)]
+
+
+def test_pages_stop_after_the_last_page(run: Runner) -> None:
+    wire = Wire(json_response(200, FIRST_PAGE), json_response(200, LAST_PAGE))
+    results = run(all_pages, all_pages_async, make_core(wire))
+    assert [type(result) for result in results] == [Ok, Ok], results
+    _, second = wire.requests  # the request after the last page is never sent
+    assert NEXT_QUERY in second.url.params.multi_items()

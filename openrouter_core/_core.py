@@ -16,14 +16,12 @@ import attrs
 import httpx
 
 from openrouter_core import _config as config
+from openrouter_core._closing import AsyncClosing, Closing
 from openrouter_core._network import StreamRegistry, make_async_client, make_sync_client
 from openrouter_core._options import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     import asyncio
-    from types import TracebackType
-
-    from typing_extensions import Self
 
     from openrouter_core._hooks import Hooks
     from openrouter_core._prepare import Plan
@@ -120,7 +118,7 @@ class ClientHandle:
         )
 
 
-class OpenRouterCore:
+class OpenRouterCore(Closing, AsyncClosing):
     """Configuration and transport shared by every operation. Thread-safe; one per application is typical.
 
     Args:
@@ -321,22 +319,6 @@ class OpenRouterCore:
             found = self._owned_async.pop(asyncio.get_running_loop(), None)
         if found is not None:
             await found[1].aclose()  # runs its cleanup, which closes the client
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 async def _closer(client: httpx.AsyncClient, forget: Callable[[], None]) -> AsyncGenerator[None, None]:

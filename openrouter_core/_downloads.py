@@ -14,14 +14,12 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
+from openrouter_core._closing import AsyncClosing, Closing
 from openrouter_core._drivers import araw_chunks, raw_chunks
 from openrouter_core._result import Err, HTTPExchange, Ok
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
     import httpx
-    from typing_extensions import Self
 
     from openrouter_core._errors import OpenRouterSDKError
     from openrouter_core._prepare import Plan
@@ -93,7 +91,7 @@ class _Info:
         return self._body.error
 
 
-class BinaryResponse(_Info):
+class BinaryResponse(_Info, Closing):
     """A binary body to read as it arrives (sync)."""
 
     def __init__(self, body: _Body) -> None:
@@ -133,14 +131,6 @@ class BinaryResponse(_Info):
         self._body.done = True
         self._body.response.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
     def __del__(self) -> None:
         body = self.__dict__.get("_body")
         if body is not None and not body.response.is_closed:
@@ -151,7 +141,7 @@ class BinaryResponse(_Info):
         return RaisingBinaryResponse(self)
 
 
-class RaisingBinaryResponse(_Info):
+class RaisingBinaryResponse(_Info, Closing):
     """A ``BinaryResponse`` that raises the typed error when reading fails (the client object's downloads)."""
 
     def __init__(self, inner: BinaryResponse) -> None:
@@ -176,16 +166,8 @@ class RaisingBinaryResponse(_Info):
         """Stop reading and close the connection."""
         self._inner.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncBinaryResponse(_Info):
+class AsyncBinaryResponse(_Info, AsyncClosing):
     """A binary body to read as it arrives (async)."""
 
     def __init__(self, body: _Body) -> None:
@@ -229,14 +211,6 @@ class AsyncBinaryResponse(_Info):
         self._body.done = True
         await self._body.response.aclose()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
     def __del__(self) -> None:
         body, loop = self.__dict__.get("_body"), self.__dict__.get("_loop")
         if body is not None and loop is not None and not body.response.is_closed and not loop.is_closed():
@@ -249,7 +223,7 @@ class AsyncBinaryResponse(_Info):
         return AsyncRaisingBinaryResponse(self)
 
 
-class AsyncRaisingBinaryResponse(_Info):
+class AsyncRaisingBinaryResponse(_Info, AsyncClosing):
     """An ``AsyncBinaryResponse`` that raises the typed error when reading fails."""
 
     def __init__(self, inner: AsyncBinaryResponse) -> None:
@@ -274,11 +248,3 @@ class AsyncRaisingBinaryResponse(_Info):
     async def aclose(self) -> None:
         """Stop reading and close the connection."""
         await self._inner.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()

@@ -47,40 +47,6 @@ if TYPE_CHECKING:
 
     from openrouter_core._models import ErrorDetail
 
-__all__ = [
-    "BadGatewayResponseError",
-    "BadRequestResponseError",
-    "ConflictResponseError",
-    "ConnectionFailedError",
-    "EdgeNetworkTimeoutResponseError",
-    "ForbiddenResponseError",
-    "GoneResponseError",
-    "HTTPClientError",
-    "IncompleteStreamError",
-    "InternalServerResponseError",
-    "InvalidRequestError",
-    "MissingCredentialsError",
-    "NotFoundResponseError",
-    "OpenRouterDefaultError",
-    "OpenRouterError",
-    "OpenRouterSDKError",
-    "OpenRouterStatusError",
-    "PayloadTooLargeResponseError",
-    "PaymentRequiredResponseError",
-    "ProviderOverloadedResponseError",
-    "RequestAbortedError",
-    "RequestTimeoutError",
-    "RequestTimeoutResponseError",
-    "ResponseTooLargeError",
-    "ResponseValidationError",
-    "SDKValidationError",
-    "ServiceUnavailableResponseError",
-    "TooManyRequestsResponseError",
-    "UnauthorizedResponseError",
-    "UnexpectedClientError",
-    "UnprocessableEntityResponseError",
-    "status_error_class",
-]
 
 _EXCERPT_CHARS = 300
 _WHITESPACE = re.compile(r"\s+")

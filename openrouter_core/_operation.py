@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, ParamSpec, TypeVar, overload
 
+from openrouter_core._result import Err
+
 if TYPE_CHECKING:
     from openrouter_core._core import OpenRouterCore
     from openrouter_core._downloads import (
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
     )
     from openrouter_core._errors import OpenRouterSDKError
     from openrouter_core._options import RequestOptions
-    from openrouter_core._result import Err, Ok
+    from openrouter_core._prepare import Plan
+    from openrouter_core._result import Ok
     from openrouter_core._streams import AsyncRaisingStream, AsyncStream, RaisingStream, Stream
 
 __all__ = [
@@ -191,12 +194,10 @@ def _check_core(core: object) -> Err[OpenRouterSDKError] | None:
     if isinstance(core, OpenRouterCore):
         if core.closed:
             from openrouter_core._errors import InvalidRequestError
-            from openrouter_core._result import Err
 
             return Err(InvalidRequestError("the core is closed; create a new OpenRouterCore"))
         return None
     from openrouter_core._errors import SDKValidationError
-    from openrouter_core._result import Err
 
     return Err(
         SDKValidationError("core", f"expected an OpenRouterCore or OpenRouter client, got {type(core).__name__}")
@@ -233,6 +234,29 @@ def warn_deprecated(message: str) -> None:
     warnings.warn(message, DeprecationWarning, stacklevel=level)
 
 
+def _planned(
+    core: OpenRouterCore,
+    operation: Operation,
+    request: object,
+    options: object,
+    security: object,
+    *,
+    asynchronous: bool,
+) -> Plan | Err[OpenRouterSDKError]:
+    """What ``call`` and ``call_async`` share: the deprecation warning, the core's check, the plan."""
+    if operation.deprecated:
+        warn_deprecated(operation.deprecated)
+    failed = _check_core(core)
+    if failed is not None:
+        return failed
+    from openrouter_core._prepare import prepare
+
+    plan = prepare(core, operation, request, options, security)
+    if not isinstance(plan, Err):
+        plan.asynchronous = asynchronous  # what it hands over open (a stream, a download) is of this kind
+    return plan
+
+
 def call(
     core: OpenRouterCore,
     operation: Operation,
@@ -242,19 +266,12 @@ def call(
     security: object = None,
 ) -> Ok[Any] | Err[OpenRouterSDKError]:
     """Run ``operation`` with blocking I/O: its ``Result``, never an exception for API, transport or input failures."""
-    if operation.deprecated:
-        warn_deprecated(operation.deprecated)
-    failed = _check_core(core)
-    if failed is not None:
-        return failed
-    from openrouter_core._drivers import run_sync
-    from openrouter_core._flow import call_flow
-    from openrouter_core._prepare import prepare
-    from openrouter_core._result import Err
-
-    plan = prepare(core, operation, request, options, security)
+    plan = _planned(core, operation, request, options, security, asynchronous=False)
     if isinstance(plan, Err):
         return plan
+    from openrouter_core._drivers import run_sync
+    from openrouter_core._flow import call_flow
+
     handle = core._sync()
     return run_sync(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
 
@@ -268,20 +285,12 @@ async def call_async(
     security: object = None,
 ) -> Ok[Any] | Err[OpenRouterSDKError]:
     """The async twin of ``call``."""
-    if operation.deprecated:
-        warn_deprecated(operation.deprecated)
-    failed = _check_core(core)
-    if failed is not None:
-        return failed
-    from openrouter_core._drivers import run_async
-    from openrouter_core._flow import call_flow
-    from openrouter_core._prepare import prepare
-    from openrouter_core._result import Err
-
-    plan = prepare(core, operation, request, options, security)
+    plan = _planned(core, operation, request, options, security, asynchronous=True)
     if isinstance(plan, Err):
         return plan
-    plan.asynchronous = True  # what it hands over open (a stream, a download) is the async kind
+    from openrouter_core._drivers import run_async
+    from openrouter_core._flow import call_flow
+
     handle = core._async()
     return await run_async(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
 

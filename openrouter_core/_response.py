@@ -239,18 +239,22 @@ def failure_error(
             request=request,
         )
     elif failure.kind == "undecodable" and response is not None:
-        error = errors.ResponseValidationError(
-            f"HTTP {response.status_code} response body could not be decoded: {detail}",
-            response=response,
-            body="",
-            path="$",
-            reason=detail,
-            request=request,
-        )
+        error = _undecodable(response, detail, request)
     else:
         error = _transport_error(exc, where, detail, timeout_s, request, response)
     error.__cause__ = exc
     return error
+
+
+def _undecodable(response: httpx.Response, detail: str, request: httpx.Request) -> errors.ResponseValidationError:
+    return errors.ResponseValidationError(
+        f"HTTP {response.status_code} response body could not be decoded: {detail}",
+        response=response,
+        body="",
+        path="$",
+        reason=detail,
+        request=request,
+    )
 
 
 def _transport_error(
@@ -274,14 +278,7 @@ def _transport_error(
         return errors.RequestTimeoutError(f"Request timed out{after}: {where} ({detail})", request=request)
     if issubclass(error_class, errors.OpenRouterError):  # a body that httpx could not decode
         if response is not None:
-            return errors.ResponseValidationError(
-                f"HTTP {response.status_code} response body could not be decoded: {detail}",
-                response=response,
-                body="",
-                path="$",
-                reason=detail,
-                request=request,
-            )
+            return _undecodable(response, detail, request)
         error_class = errors.UnexpectedClientError
     labels: dict[type[errors.OpenRouterSDKError], str] = {
         errors.ConnectionFailedError: "Connection failed",

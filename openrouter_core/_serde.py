@@ -659,10 +659,7 @@ def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
         if type(value) is not dict:
             if type(value) is cls and not strict:
                 return value
-            if attrs.has(type(value)):
-                value = to_json(value)  # a caller's model: checked like the dict it stands for
-            elif not isinstance(value, Mapping):
-                raise _expected("an object", value)
+            value = _as_mapping(value)
         out: dict[str, Any] = {}
         failures: list[tuple[str, str]] = []
         found = 0
@@ -696,6 +693,15 @@ def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
         return cls(**out)
 
     return structure_model
+
+
+def _as_mapping(value: Any) -> Mapping[str, Any]:
+    if attrs.has(type(value)):  # a caller's model: checked like the dict it stands for
+        encoded: Mapping[str, Any] = to_json(value)
+        return encoded
+    if not isinstance(value, Mapping):
+        raise _expected("an object", value)
+    return value
 
 
 def _absent(value: Mapping[str, Any], field: _Field) -> bool:

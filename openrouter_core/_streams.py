@@ -21,14 +21,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from openrouter_core import _errors as errors
+from openrouter_core._closing import AsyncClosing, Closing
 from openrouter_core._drivers import araw_chunks, raw_chunks
 from openrouter_core._result import Err, Ok
 
 if TYPE_CHECKING:
-    from types import TracebackType
-
-    from typing_extensions import Self
-
     from openrouter_core._prepare import Plan
     from openrouter_core._redact import Secrets
     from openrouter_core._result import Result
@@ -286,7 +283,7 @@ async def _arun(events: _Events, seen: list[Any] | None) -> AsyncGenerator[Any, 
         await events.response.aclose()
 
 
-class Stream(_StreamBase[T, F]):
+class Stream(_StreamBase[T, F], Closing):
     """The events of a server-sent event stream, decoded, one at a time (sync).
 
     Use it in a ``with`` block, or iterate it to the end; ``close()`` ends it early.
@@ -316,14 +313,6 @@ class Stream(_StreamBase[T, F]):
         self._iterator.close()
         self._events.response.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
     def __del__(self) -> None:
         response = self.__dict__.get("_events")
         if response is not None and not response.response.is_closed:
@@ -334,7 +323,7 @@ class Stream(_StreamBase[T, F]):
         return RaisingStream(self)
 
 
-class RaisingStream(Generic[T, F]):
+class RaisingStream(Generic[T, F], Closing):
     """A ``Stream`` whose loop raises the stream's error when it fails (the client object's streams)."""
 
     def __init__(self, stream: Stream[T, F]) -> None:
@@ -363,14 +352,6 @@ class RaisingStream(Generic[T, F]):
         """Stop reading and close the connection."""
         self.stream.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
 
 def _close_later(response: httpx.Response) -> None:
     import asyncio
@@ -383,7 +364,7 @@ def _close_later(response: httpx.Response) -> None:
 _BACKGROUND: set[Any] = set()
 
 
-class AsyncStream(_StreamBase[T, F]):
+class AsyncStream(_StreamBase[T, F], AsyncClosing):
     """The events of a server-sent event stream, decoded, one at a time (async).
 
     Use it in an ``async with`` block, or iterate it to the end; ``aclose()`` ends it early.
@@ -416,14 +397,6 @@ class AsyncStream(_StreamBase[T, F]):
         await self._iterator.aclose()
         await self._events.response.aclose()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
     def __del__(self) -> None:
         # Dropped unclosed: close it on its loop, if that loop still runs.
         events, loop = self.__dict__.get("_events"), self.__dict__.get("_loop")
@@ -435,7 +408,7 @@ class AsyncStream(_StreamBase[T, F]):
         return AsyncRaisingStream(self)
 
 
-class AsyncRaisingStream(Generic[T, F]):
+class AsyncRaisingStream(Generic[T, F], AsyncClosing):
     """An ``AsyncStream`` whose loop raises the stream's error when it fails."""
 
     def __init__(self, stream: AsyncStream[T, F]) -> None:
@@ -464,14 +437,6 @@ class AsyncRaisingStream(Generic[T, F]):
     async def aclose(self) -> None:
         """Stop reading and close the connection."""
         await self.stream.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 def open_value(encoding: str, spec: Any, response: httpx.Response, plan: Plan, secrets: Secrets) -> Any:

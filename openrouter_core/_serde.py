@@ -291,6 +291,7 @@ def _list_hook(conv: cattrs.Converter, tp: Any) -> Hook:
             raise _expected("an array", value)
         if not item_hook:
             item_hook.append(conv.get_structure_hook(item_type))
+            structure_list.item_hook = item_hook[0]  # type: ignore[attr-defined]  # read by _compiled
         hook = item_hook[0]
         out: list[Any] = []
         failures: list[tuple[str, str]] = []
@@ -655,10 +656,11 @@ def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
         entry[1] = _Plan(conv, rules, field, field.wire if strict else init_names[field.name])
         return entry[1]  # type: ignore[no-any-return]
 
+    if not strict:
+        return _lenient_model_hook(cls, fields, entries, plan_for)
+
     def structure_model(value: Any, _: Any) -> Any:
         if type(value) is not dict:
-            if type(value) is cls and not strict:
-                return value
             value = _as_mapping(value)
         out: dict[str, Any] = {}
         failures: list[tuple[str, str]] = []
@@ -688,9 +690,60 @@ def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
             )
         if failures:
             raise Invalid(failures)
-        if strict:
-            return dict(sorted(out.items(), key=lambda item: position[item[0]])) if len(out) > 1 else out
-        return cls(**out)
+        return dict(sorted(out.items(), key=lambda item: position[item[0]])) if len(out) > 1 else out
+
+    return structure_model
+
+
+def _lenient_model_hook(
+    cls: type, fields: dict[str, _Field], entries: dict[str, list[Any]], plan_for: Callable[[list[Any]], _Plan]
+) -> Hook:
+    """Responses: the first decode prepares the fields that appear; the second compiles a decoder for the rest."""
+    ordered = list(fields.values())
+    by_index = [entries[field.wire] for field in ordered]
+
+    def slow(index: int, raw: Any, kw: dict[str, Any], failures: list[tuple[str, str]] | None) -> Any:
+        entry = by_index[index]
+        field: _Field = entry[0]
+        if raw is None and field.omit_none:
+            return failures  # a server's null for an optional field that is not nullable: absent
+        plan = entry[1] or plan_for(entry)
+        if raw.__class__ is plan.fast or (raw is None and plan.nullable):
+            kw[plan.target] = raw
+            return failures
+        try:
+            kw[plan.target] = plan.hook(raw, plan.tp)
+        except Invalid as exc:
+            return [*(failures or []), *_prefixed(_path_of(field.wire), exc.failures)]
+        return failures
+
+    state: list[Hook | None] = [None, None]  # [compiled decoder, first-call decoder]
+
+    def first_call(value: Any, _: Any) -> Any:
+        from openrouter_core._compiled import compile_decoder
+
+        if value.__class__ is not dict:
+            if value.__class__ is cls:
+                return value
+            value = _as_mapping(value)
+        kw: dict[str, Any] = {}
+        failures: list[tuple[str, str]] | None = None
+        for index, field in enumerate(ordered):
+            raw = value.get(field.wire, _MISSING)
+            if raw is not _MISSING:
+                failures = slow(index, raw, kw, failures)
+            elif field.required:
+                failures = [*(failures or []), (_path_of(field.wire), "required field is missing")]
+        state[0] = structure_model.compiled = compile_decoder(  # type: ignore[attr-defined]  # read by _compiled
+            cls, ordered, entries, slow, _as_mapping, Invalid
+        )
+        if failures:
+            raise Invalid(failures)
+        return cls(**kw)
+
+    def structure_model(value: Any, tp: Any) -> Any:
+        decoder = state[0]
+        return decoder(value, tp) if decoder is not None else first_call(value, tp)
 
     return structure_model
 
@@ -858,12 +911,12 @@ def _parse_float(text: str) -> float:
 _JSON = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float)  # one decoder, not one per call
 
 
-def decode_json(body: bytes) -> Any:
-    """Parse a JSON body strictly; raises ``DecodeFailure`` with path ``$`` when it cannot."""
+def decode_json(body: bytes | str) -> Any:
+    """Parse a JSON body (bytes, or text already decoded) strictly; raises ``DecodeFailure`` with path ``$``."""
     if not body.strip():
         raise DecodeFailure("$", "the body is empty")
     try:
-        return _JSON.decode(body.decode("utf-8"))
+        return _JSON.decode(body if isinstance(body, str) else body.decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise DecodeFailure("$", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     except UnicodeDecodeError:
@@ -874,16 +927,25 @@ def decode_json(body: bytes) -> Any:
         raise DecodeFailure("$", str(exc)) from None
 
 
+def decoder_for(model: Any) -> Callable[[Any], Any]:
+    """A function structuring already-parsed JSON as ``model`` (for many values: a stream's events)."""
+    hook = response_converter().get_structure_hook(model)
+
+    def decode_one(data: Any) -> Any:
+        try:
+            return hook(data, model)
+        except Invalid as exc:
+            path, reason = exc.failures[0]
+            raise DecodeFailure("$" + path, reason) from None
+        except RecursionError:
+            raise DecodeFailure("$", "the JSON is nested too deeply") from None
+
+    return decode_one
+
+
 def decode_value(data: Any, model: Any) -> Any:
     """Structure already-parsed JSON as ``model``; raises ``DecodeFailure`` naming the first bad path."""
-    conv = response_converter()
-    try:
-        return conv.get_structure_hook(model)(data, model)
-    except Invalid as exc:
-        path, reason = exc.failures[0]
-        raise DecodeFailure("$" + path, reason) from None
-    except RecursionError:
-        raise DecodeFailure("$", "the JSON is nested too deeply") from None
+    return decoder_for(model)(data)
 
 
 def decode(body: bytes, model: type[T]) -> T:

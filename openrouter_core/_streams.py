@@ -92,6 +92,9 @@ class _Events:
         self.secrets = secrets
         self.sse = SSEDecoder(max_event_bytes=plan.limit)
         self.body = BodyDecoder(response.headers.get("content-encoding", ""), sys.maxsize)
+        from openrouter_core._serde import decoder_for
+
+        self._decode_one = decoder_for(model)
         self.index = 0
         self.finished = False  # the end marker, a failure, or the caller closed it
         self.error: errors.OpenRouterSDKError | None = None
@@ -112,17 +115,17 @@ class _Events:
         return out
 
     def _decode(self, text: str) -> Any:
-        from openrouter_core._serde import DecodeFailure, decode_json, decode_value
+        from openrouter_core._serde import DecodeFailure, decode_json
 
         index = self.index
         self.index += 1
         try:
-            data = decode_json(text.encode())
+            data = decode_json(text)
             found = _inband(data)
             if found is not None:
                 self._inband_error(*found)
                 return None
-            return decode_value(data, self.model)
+            return self._decode_one(data)
         except DecodeFailure as failure:
             path = f"$[{index}]{failure.path[1:]}"
             reason = self.secrets.redact(failure.reason)

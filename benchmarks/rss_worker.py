@@ -1,7 +1,17 @@
-"""Peak RSS of a fresh process after N sequential calls: ``python -m benchmarks.rss_worker MODE URL N``.
+"""Peak RSS of a fresh process after some work: ``python -m benchmarks.rss_worker MODE URL N [PATH]``.
 
-MODE is ``raw`` (``httpx.Client().get(url).json()``) or ``sdk`` (``credits_get_credits``);
-URL is the full ``/api/v1/credits`` URL on 127.0.0.1. Prints ``RSS <peak KiB> CALLS <n>``.
+MODE is one of:
+
+- ``raw`` / ``sdk``: N sequential credits calls (``httpx.Client().get(url).json()`` or
+  ``credits_get_credits``); URL is the full ``/api/v1/credits`` URL.
+- ``raw-download`` / ``sdk-download``: one download of N bytes, read a piece at a time and
+  counted (``client.stream("GET", ...)`` + ``iter_bytes()``, or ``files_download`` + its
+  ``iter_bytes()``); URL is the server URL (``.../api/v1``).
+- ``raw-upload`` / ``sdk-upload``: one multipart upload of the N-byte file at PATH, streamed from
+  disk (httpx ``files=`` with the open file, or ``files_upload`` with the path); the server
+  answers the number of bytes it received, which is checked.
+
+URL is always on 127.0.0.1. Prints ``RSS <peak KiB> CALLS <n>`` (``BYTES <n>`` for transfers).
 
 Peak RSS only grows over a process's life, so each measurement needs its own
 process, and that process must load nothing the measured code would not: no argparse, no
@@ -52,10 +62,74 @@ def _run_sdk(url: str, n: int) -> int:
     return done
 
 
+def _download_raw(base_url: str, size: int, _: str) -> int:
+    import httpx
+
+    received = 0
+    with httpx.Client(timeout=MAX_SECONDS) as client, client.stream("GET", base_url + "/files/bench/content") as r:
+        r.raise_for_status()
+        for piece in r.iter_bytes():
+            received += len(piece)
+    return received
+
+
+def _download_sdk(base_url: str, size: int, _: str) -> int:
+    from openrouter_core import OpenRouterCore
+    from openrouter_funcs.files_download import files_download
+
+    received = 0
+    with OpenRouterCore(api_key="sk-bench", server_url=base_url, timeout_ms=int(MAX_SECONDS * 1000)) as core:
+        result = files_download(core, {"file_id": "bench"})
+        if not result.ok:
+            raise AssertionError(f"the SDK returned {result!r}")
+        with result.value as body:
+            for piece in body.iter_bytes():
+                received += len(piece)
+            if body.error is not None:
+                raise AssertionError(f"the download failed: {body.error!r}")
+    return received
+
+
+def _upload_raw(base_url: str, size: int, path: str) -> int:
+    import httpx
+
+    with httpx.Client(timeout=MAX_SECONDS) as client, open(path, "rb") as f:
+        files = {"file": ("bench.bin", f, "application/octet-stream")}
+        answer = client.post(base_url + "/files", files=files, headers={"Authorization": "Bearer sk-bench"})
+        answer.raise_for_status()
+        return int(answer.json()["size_bytes"])
+
+
+def _upload_sdk(base_url: str, size: int, path: str) -> int:
+    from openrouter_core import OpenRouterCore
+    from openrouter_funcs.files_upload import files_upload
+
+    with OpenRouterCore(api_key="sk-bench", server_url=base_url, timeout_ms=int(MAX_SECONDS * 1000)) as core:
+        result = files_upload(core, {"file": path})
+        if not result.ok:
+            raise AssertionError(f"the SDK returned {result!r}")
+        return int(result.value.size_bytes)
+
+
+TRANSFERS = {
+    "raw-download": _download_raw,
+    "sdk-download": _download_sdk,
+    "raw-upload": _upload_raw,
+    "sdk-upload": _upload_sdk,
+}
+
+
 def main(argv: list[str]) -> int:
     mode, url, n = argv[0], argv[1], int(argv[2])
     if not url.startswith("http://127.0.0.1:"):
         raise SystemExit("only 127.0.0.1 is ever contacted")
+    if mode in TRANSFERS:
+        moved = TRANSFERS[mode](url, n, argv[3] if len(argv) > 3 else "")
+        # An upload's multipart body is the file plus a few hundred bytes of part headers.
+        if moved < n:
+            raise AssertionError(f"{mode}: {moved} bytes moved, expected {n}")
+        print(f"RSS {peak_rss_kib()} BYTES {moved}")
+        return 0
     done = {"raw": _run_raw, "sdk": _run_sdk}[mode](url, n)
     print(f"RSS {peak_rss_kib()} CALLS {done}")
     return 0

@@ -1,6 +1,6 @@
-"""Run every benchmark of issue 5, print the table and rewrite BENCHMARKS.md.
+"""Run every benchmark (issues 5, 10, 11 and 12), print the table and rewrite BENCHMARKS.md.
 
-    python -m benchmarks                   # full size, a few minutes on 2 cores
+    python -m benchmarks                   # full size, several minutes on 2 cores
     python -m benchmarks --quick --no-write  # seconds; what the test suite runs
 
 ``run()`` is the function entry; ``main()`` the command line. See BENCHMARKS.md for the method.
@@ -9,28 +9,24 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import functools
-import gc
-import os
+import importlib.util
+import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import attrs
 
-from benchmarks import imports, report, workloads
-from benchmarks.imports import FACADE_IMPORT, FLOOR_IMPORT, SDK_IMPORT
-from benchmarks.report import TIMES, Row, delta_row, ratio_row
+from benchmarks import imports, official, phases, report
+from benchmarks.imports import FACADE_CHAT_IMPORT, FACADE_IMPORT, FLOOR_IMPORT, SDK_IMPORT
+from benchmarks.interleave import log, pick_cpus, pinned
+from benchmarks.report import TIMES, RecordRow, Row, delta_row, missing_row, ratio_row, record_row
 from benchmarks.server import ServerProcess
 from benchmarks.workloads import RunResult
 
 T = TypeVar("T")
-
-API_KEY = "sk-bench"
 
 
 @attrs.frozen
@@ -39,15 +35,31 @@ class Settings:
 
     # Many short interleaved runs rather than a few long ones: on a shared machine a burst of
     # someone else's load then spoils a minority of runs, which the median ignores.
-    calls: int = 1000  # sequential calls per timed run (sync and async)
+    calls: int = 1000  # sequential calls per timed run (credits and chat, sync and async)
     runs: int = 11  # timed sequential runs per side; medians are reported
     concurrency: int = 200
     rounds: int = 10
     concurrent_runs: int = 7  # a run is 2000 calls through a 100-connection pool: slow, so fewer
     import_runs: int = 15
     importtime_runs: int = 5
+    # Every operation module: rounds of (operation, floor) pairs; then the worst few again.
+    op_import_rounds: int = 3
+    op_import_confirm: int = 5
+    op_import_confirm_rounds: int = 8
+    op_import_limit: int | None = None  # only the first N operation modules (quick mode)
+    cold_runs: int = 15  # fresh processes per side for the cold chat call
+    stream_tokens: int = 5000
+    stream_runs: int = 11
+    stream_blocks: int = 2  # blocks per side per run (streams and time to first token)
+    ttft_tokens: int = 20
+    ttft_calls: int = 10  # stream calls per block for the time to first token
+    ttft_runs: int = 11
+    transfer_bytes: int = 64 * 1024 * 1024
+    transfer_runs: int = 3
     rss_calls: int = 2000
     rss_runs: int = 5
+    official: bool = True
+    official_block: int = 5  # the official SDK takes ~30 ms a chat call: fewer calls per block
     # Time bound of one block; a phase stops starting blocks after ``max_seconds * runs``, and
     # the runs it could not finish are reported as a warning (the figures use what completed).
     max_seconds: float = 60.0
@@ -63,205 +75,77 @@ class Settings:
             concurrent_runs=1,
             import_runs=1,
             importtime_runs=1,
+            op_import_rounds=1,
+            op_import_confirm=1,
+            op_import_confirm_rounds=1,
+            op_import_limit=3,
+            cold_runs=1,
+            stream_tokens=200,
+            stream_runs=1,
+            stream_blocks=1,
+            ttft_calls=2,
+            ttft_runs=1,
+            transfer_bytes=1024 * 1024,
+            transfer_runs=1,
             rss_calls=n,
             rss_runs=1,
+            official=False,
+            official_block=2,
             max_seconds=10.0,
         )
 
     def describe(self) -> str:
+        ops = f"the first {self.op_import_limit}" if self.op_import_limit else "every"
         return (
-            f"{self.calls} sequential calls x {self.runs} runs per side; "
+            f"{self.calls} sequential calls x {self.runs} runs per side (credits and chat); "
             f"{self.concurrency} concurrent x {self.rounds} rounds x {self.concurrent_runs} runs; "
             f"imports {self.import_runs} fresh processes each; "
-            f"peak RSS after {self.rss_calls} calls, {self.rss_runs} processes each"
+            f"{ops} operation module x {self.op_import_rounds} pairs with the floor, "
+            f"the {self.op_import_confirm} worst x {self.op_import_confirm_rounds} more; "
+            f"cold chat {self.cold_runs} fresh processes each; "
+            f"streams of {self.stream_tokens} chunks x {self.stream_blocks} x {self.stream_runs} runs; "
+            f"first token: {self.ttft_tokens}-chunk streams, {self.ttft_calls} x {self.stream_blocks} x "
+            f"{self.ttft_runs} runs; transfers of {self.transfer_bytes / 1048576:g} MiB, {self.transfer_runs} "
+            f"processes each; peak RSS after {self.rss_calls} calls, {self.rss_runs} processes each"
         )
 
 
 @attrs.frozen
 class Report:
     rows: list[Row]
-    offenders: list[imports.ImportTimeEntry]
+    record: list[RecordRow]  # the official SDK's figures, for the record
+    offenders: dict[str, list[imports.ImportTimeEntry]]  # statement label -> top modules
     machine: dict[str, str]
     date: str
     settings: Settings
     details: list[str]  # per-run samples, printed for judging the noise
+    seconds: float  # how long the run took
 
     @property
     def table(self) -> str:
         return report.render_table(self.rows)
 
 
-def _log(message: str) -> None:
-    print(f"[benchmarks] {message}", file=sys.stderr, flush=True)
-
-
-# --- CPU pinning ---------------------------------------------------------------------------
-
-
-def _pick_cpus() -> tuple[int | None, int | None]:
-    """(client CPU, server CPU), or (None, None) when pinning is unavailable or pointless."""
-    if not hasattr(os, "sched_getaffinity"):
-        return None, None
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        return None, None
-    return cpus[0], cpus[-1]
-
-
-@contextlib.contextmanager
-def _pinned(cpu: int | None) -> Iterator[None]:
-    """Pin this process (and the subprocesses it starts, which inherit it) to ``cpu``; restore after."""
-    if cpu is None:
-        yield
-        return
-    saved = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {cpu})
+def _available(module: str) -> bool:
     try:
-        yield
-    finally:
-        os.sched_setaffinity(0, saved)
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
 
 
-# --- interleaved A/B runs ------------------------------------------------------------------
-#
-# Raw and SDK never run as two long separate stretches: other load on the machine comes in
-# bursts, and httpx's connection pool has slow and fast states that persist for seconds. Each
-# timed run is therefore cut into blocks (100 sequential calls, or one concurrent round) that
-# alternate raw, SDK, SDK, raw, raw, ... (ABBA, so neither side always goes first). A run's
-# figure for a side is the sum of its blocks; the reported figure is the median over runs.
+def streams_available() -> str | None:
+    """``None`` when chat streams can be measured, else why not (the runtime's streams are not in yet)."""
+    import openrouter_core
+    from openrouter_funcs.chat_send import OPERATION
 
-SEQUENTIAL_BLOCK = 100
-
-
-def _schedule(runs: int, blocks: int) -> Iterator[tuple[int, str]]:
-    """(run index, side) in execution order."""
-    flip = False
-    for run in range(runs):
-        for _ in range(blocks):
-            yield from ((run, side) for side in (("sdk", "raw") if flip else ("raw", "sdk")))
-            flip = not flip
+    if not hasattr(openrouter_core, "Stream") or getattr(OPERATION, "stream", None) is None:
+        return "chat_send has no stream yet"
+    return None
 
 
-def _sum(results: Sequence[RunResult]) -> RunResult:
-    return RunResult(sum(r.calls for r in results), sum(r.wall_s for r in results), sum(r.cpu_s for r in results))
-
-
-def _blocked_sync(
-    runs: int, blocks: int, block: dict[str, Callable[[], RunResult]], max_seconds: float
-) -> tuple[list[RunResult], list[RunResult]]:
-    done: dict[str, list[list[RunResult]]] = {side: [[] for _ in range(runs)] for side in block}
-    give_up = time.perf_counter() + max_seconds * runs
-    for run, side in _schedule(runs, blocks):
-        gc.collect()  # each block starts with no garbage left by the other side
-        done[side][run].append(block[side]())
-        if time.perf_counter() > give_up:
-            break
-    return [_sum(r) for r in done["raw"] if r], [_sum(r) for r in done["sdk"] if r]
-
-
-async def _blocked_async(
-    runs: int, blocks: int, block: dict[str, Callable[[], Awaitable[RunResult]]], max_seconds: float
-) -> tuple[list[RunResult], list[RunResult]]:
-    done: dict[str, list[list[RunResult]]] = {side: [[] for _ in range(runs)] for side in block}
-    give_up = time.perf_counter() + max_seconds * runs
-    for run, side in _schedule(runs, blocks):
-        gc.collect()
-        done[side][run].append(await block[side]())
-        if time.perf_counter() > give_up:
-            break
-    return [_sum(r) for r in done["raw"] if r], [_sum(r) for r in done["sdk"] if r]
-
-
-def _interleaved(runs: int, raw: Callable[[], T], sdk: Callable[[], T]) -> tuple[list[T], list[T]]:
-    """Whole runs alternating raw-SDK, SDK-raw, ... (for the fresh-process RSS samples)."""
-    raw_results: list[T] = []
-    sdk_results: list[T] = []
-    for i in range(runs):
-        order = [(raw, raw_results), (sdk, sdk_results)]
-        for fn, out in order if i % 2 == 0 else reversed(order):
-            out.append(fn())
-    return raw_results, sdk_results
-
-
-def _checked_complete(name: str, results: Sequence[RunResult], runs: int, expected: int) -> None:
-    short = [r.calls for r in results if r.calls < expected]
-    if short or len(results) < runs:
-        _log(f"warning: {name}: {len(results)}/{runs} runs, some stopped by the time bound ({short})")
-
-
-def _blocks(calls: int) -> tuple[int, int]:
-    """(calls per block, blocks per run) for ``calls`` sequential calls per run."""
-    size = min(SEQUENTIAL_BLOCK, calls)
-    return size, -(-calls // size)
-
-
-# --- the benchmarks ------------------------------------------------------------------------
-
-
-def bench_sync(server: ServerProcess, s: Settings) -> tuple[list[RunResult], list[RunResult]]:
-    import httpx
-
-    from openrouter_core import OpenRouterCore
-
-    with httpx.Client() as client, OpenRouterCore(api_key=API_KEY, server_url=server.base_url) as core:
-        calls = {"raw": workloads.raw_sync_call(client, server.url), "sdk": workloads.sdk_sync_call(core)}
-        for call in calls.values():  # warm-up: connection open, code and caches warm
-            workloads.timed_sync(call, min(s.calls, 200), s.max_seconds)
-        size, blocks = _blocks(s.calls)
-        block = {
-            side: functools.partial(workloads.timed_sync, call, size, s.max_seconds) for side, call in calls.items()
-        }
-        return _blocked_sync(s.runs, blocks, block, s.max_seconds)
-
-
-async def _bench_async(
-    server: ServerProcess, s: Settings, *, concurrent: bool
-) -> tuple[list[RunResult], list[RunResult]]:
-    import httpx
-
-    from openrouter_core import OpenRouterCore
-
-    async with httpx.AsyncClient() as client, OpenRouterCore(api_key=API_KEY, server_url=server.base_url) as core:
-        calls = {"raw": workloads.raw_async_call(client, server.url), "sdk": workloads.sdk_async_call(core)}
-        block: dict[str, Callable[[], Awaitable[RunResult]]]
-        if concurrent:
-            # Warm-up: one round opens the pool's connections. A block is one round.
-            for call in calls.values():
-                await workloads.timed_concurrent(call, s.concurrency, 1, s.max_seconds)
-            block = {
-                side: functools.partial(workloads.timed_concurrent, call, s.concurrency, 1, s.max_seconds)
-                for side, call in calls.items()
-            }
-            return await _blocked_async(s.concurrent_runs, s.rounds, block, s.max_seconds)
-        for call in calls.values():
-            await workloads.timed_async(call, min(s.calls, 200), s.max_seconds)
-        size, blocks = _blocks(s.calls)
-        block = {
-            side: functools.partial(workloads.timed_async, call, size, s.max_seconds) for side, call in calls.items()
-        }
-        return await _blocked_async(s.runs, blocks, block, s.max_seconds)
-
-
-def bench_async(server: ServerProcess, s: Settings, *, concurrent: bool) -> tuple[list[RunResult], list[RunResult]]:
-    return asyncio.run(_bench_async(server, s, concurrent=concurrent))
-
-
-def _rss_kib(mode: str, url: str, calls: int) -> int:
-    out = imports.python("-m", "benchmarks.rss_worker", mode, url, str(calls), timeout=180).stdout.split()
-    if out[0] != "RSS" or int(out[3]) != calls:
-        raise RuntimeError(f"rss_worker {mode}: unexpected output {out!r}")
-    return int(out[1])
-
-
-def bench_rss(server: ServerProcess, s: Settings) -> tuple[list[int], list[int]]:
-    return _interleaved(
-        s.rss_runs, lambda: _rss_kib("raw", server.url, s.rss_calls), lambda: _rss_kib("sdk", server.url, s.rss_calls)
-    )
-
-
-def _load_average() -> str:
-    # Other work on the machine is the main source of noise; the report records how much there was.
-    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "n/a"
+def transfers_available() -> str | None:
+    missing = [m for m in ("files_download", "files_upload") if not _available(f"openrouter_funcs.{m}")]
+    return f"no {' or '.join(missing)} yet" if missing else None
 
 
 class _ServerLoad:
@@ -272,6 +156,7 @@ class _ServerLoad:
         self.lines: list[str] = []
 
     def measure(self, name: str, fn: Callable[[], T]) -> T:
+        log(name)
         cpu0 = self._server.cpu_seconds()
         t0 = time.perf_counter()
         result = fn()
@@ -282,93 +167,183 @@ class _ServerLoad:
         return result
 
 
+def _show(values: Sequence[float], fmt: str) -> str:
+    return " ".join(f"{v:{fmt}}" for v in values)
+
+
+def _samples(name: str, sides: dict[str, Sequence[float]], fmt: str = ",.0f") -> list[str]:
+    """Per-run figures of each side, and each other side's ratio to raw per run (interleaved, so drift cancels)."""
+    lines = [f"{name}: {side} [{_show(values, fmt)}]" for side, values in sides.items()]
+    raw = sides.get("raw")
+    for side, values in sides.items():
+        if side != "raw" and raw:
+            # Not strict: a run cut short by the time bound may leave one side with a run fewer.
+            pairs = [v / r for r, v in zip(raw, values, strict=False) if r]
+            lines.append(f"{name}: {side}/raw per run [{_show(pairs, '.2f')}]")
+    return lines
+
+
 def _rates(results: Sequence[RunResult]) -> list[float]:
     return [r.calls_per_s for r in results]
 
 
-def _samples(name: str, raw: Sequence[float], sdk: Sequence[float], fmt: str = ",.0f") -> list[str]:
-    """Per-run figures, and the SDK/raw ratio of each run (its blocks were interleaved, so drift cancels)."""
+@attrs.define
+class _Collected:
+    """Everything measured, by name; the rows are built from it at the end."""
 
-    def show(values: Sequence[float], f: str = fmt) -> str:
-        return " ".join(f"{v:{f}}" for v in values)
+    times: imports.ImportTimes
+    ops: list[imports.OperationImport]
+    credits: dict[str, dict[str, list[RunResult]]] = attrs.Factory(dict)
+    chat: dict[str, dict[str, list[RunResult]]] = attrs.Factory(dict)
+    cold: dict[str, list[float]] = attrs.Factory(dict)
+    streams: dict[str, dict[str, list[float]]] = attrs.Factory(dict)
+    ttft: dict[str, list[float]] = attrs.Factory(dict)
+    rss: dict[str, list[int]] = attrs.Factory(dict)
+    transfers: dict[str, dict[str, list[int]]] = attrs.Factory(dict)
+    details: list[str] = attrs.Factory(list)
 
-    # Not strict: a run cut short by the time bound may leave one side with a run fewer.
-    pairs = [s / r for r, s in zip(raw, sdk, strict=False) if r]
+
+def _measure_imports(
+    s: Settings, python: imports.Interpreter | None
+) -> tuple[imports.ImportTimes, list[imports.OperationImport]]:
+    log(f"imports: {s.import_runs} fresh processes per statement, interleaved")
+    statements: dict[str, imports.Statement] = {
+        "floor": FLOOR_IMPORT,
+        "sdk": SDK_IMPORT,
+        "facade": FACADE_IMPORT,
+        "facade chat": FACADE_CHAT_IMPORT,
+    }
+    if python is not None:
+        statements["official"] = (official.IMPORT, python)
+        statements["official facade"] = (official.FACADE, python)
+    times = imports.measure_imports(statements, s.import_runs)
+    operations = imports.all_operations()[: s.op_import_limit]
+    if s.op_import_limit:  # quick mode: still the chat operation, the one everybody imports
+        operations = sorted({*operations, ("openrouter_funcs.chat_send", "chat_send")})
+    log(f"imports: {len(operations)} operation modules x {s.op_import_rounds} pairs with the floor")
+    ops = imports.measure_operation_imports(
+        operations, s.op_import_rounds, s.op_import_confirm, s.op_import_confirm_rounds
+    )
+    return times, ops
+
+
+def _measure_with_server(
+    c: _Collected, s: Settings, server_cpu: int | None, python: imports.Interpreter | None
+) -> None:
+    no_streams, no_transfers = streams_available(), transfers_available()
+    with ServerProcess(cpu=server_cpu, max_seconds=3600, download_bytes=s.transfer_bytes) as server:
+        log(f"server pid {server.pid} on {server.url}")
+        phase = _ServerLoad(server)
+        c.credits["sync"] = phase.measure("sync credits", lambda: phases.credits_sync(server, s))
+        c.credits["async"] = phase.measure("async credits", lambda: phases.credits_async(server, s, concurrent=False))
+        c.credits["concurrent"] = phase.measure(
+            "concurrent credits", lambda: phases.credits_async(server, s, concurrent=True)
+        )
+        worker = (
+            official.Worker(python, server.base_url, phases.workloads.CHAT_REQUEST, s.max_seconds) if python else None
+        )
+        try:
+            c.chat["sync"] = phase.measure("sync chat", lambda: phases.chat_sync(server, s, worker))
+            c.chat["async"] = phase.measure("async chat", lambda: phases.chat_async(server, s, worker))
+        finally:
+            if worker is not None:
+                worker.close()
+        c.cold = phase.measure("cold chat call", lambda: phases.cold_chat(server, s, python))
+        if no_streams is None:
+            c.streams["sync"] = phase.measure(
+                "sync stream", lambda: phases.stream_throughput(server, s, asynchronous=False)
+            )
+            c.streams["async"] = phase.measure(
+                "async stream", lambda: phases.stream_throughput(server, s, asynchronous=True)
+            )
+            c.ttft = phase.measure("time to first token", lambda: phases.first_token(server, s))
+        else:
+            log(f"streams not measured: {no_streams}")
+        log(f"peak RSS: {s.rss_runs} fresh processes per side, {s.rss_calls} calls each")
+        c.rss = phases.credits_rss(server, s)
+        if no_transfers is None:
+            log(f"peak RSS of transfers: {s.transfer_runs} fresh processes per side and direction")
+            c.transfers = phases.transfer_rss(server, s)
+        else:
+            log(f"transfers not measured: {no_transfers}")
+        c.details += phase.lines
+
+
+def _details(c: _Collected) -> list[str]:
+    lines = [
+        f"import {name} ms: [{_show([v * 1000 for v in values], '.1f')}]" for name, values in c.times.samples.items()
+    ]
+    worst = sorted(c.ops, key=lambda o: o.ratio, reverse=True)
+    lines.append(
+        "operation imports, ratio to the floor (worst 5): "
+        + ", ".join(f"{o.module.rsplit('.', 1)[1]} {o.ratio:.2f}" for o in worst[:5])
+    )
+    lines.append(
+        "operation imports, ratio to the floor (best 3): "
+        + ", ".join(f"{o.module.rsplit('.', 1)[1]} {o.ratio:.2f}" for o in worst[-3:])
+    )
+    lines += c.details
+    for kind, label in (
+        ("sync", "sync credits calls/s"),
+        ("async", "async credits calls/s"),
+        ("concurrent", "concurrent credits calls/s"),
+    ):
+        lines += _samples(label, {side: _rates(r) for side, r in c.credits[kind].items()})
+    lines += _samples(
+        "sync CPU µs/call", {side: [r.cpu_us_per_call for r in rs] for side, rs in c.credits["sync"].items()}
+    )
+    for kind in ("sync", "async"):
+        lines += _samples(f"{kind} chat calls/s", {side: _rates(r) for side, r in c.chat[kind].items()})
+    lines += _samples("cold chat call ms", {side: [v * 1000 for v in values] for side, values in c.cold.items()}, ".1f")
+    for kind, rates in c.streams.items():
+        lines += _samples(f"{kind} stream events/s", rates)
+    if c.ttft:
+        lines += _samples("first token ms", c.ttft, ".3f")
+    lines += _samples("peak RSS KiB", c.rss)
+    for kind, sides in c.transfers.items():
+        lines += _samples(f"peak RSS KiB, {kind}", sides)
+    return lines
+
+
+def _import_rows(c: _Collected) -> list[Row]:
+    ms = {name: [v * 1000 for v in values] for name, values in c.times.samples.items()}
+    floor_ms = [v * 1000 for o in c.ops for v in o.floor_seconds]
+    ratios = [o.ratio for o in c.ops]
+    worst = max(c.ops, key=lambda o: o.ratio)
+    median_op_ms = statistics.median(o.median_s * 1000 for o in c.ops)
     return [
-        f"{name}: raw [{show(raw)}]",
-        f"{name}: sdk [{show(sdk)}]",
-        f"{name}: sdk/raw per run [{show(pairs, '.2f')}]",
-    ]
-
-
-def run(
-    settings: Settings | None = None, *, quick: bool = False, write: bool = True, output: Path = report.BENCHMARKS_MD
-) -> Report:
-    """Run everything and return the report; with ``write``, also rewrite ``output`` (BENCHMARKS.md)."""
-    s = settings or (Settings.quick() if quick else Settings())
-    load_start = _load_average()
-    client_cpu, server_cpu = _pick_cpus()
-    details: list[str] = []
-    if client_cpu is None:
-        _log("fewer than 2 usable CPUs (or no affinity API): client and server are not pinned")
-    else:
-        _log(f"client pinned to CPU {client_cpu}, server to CPU {server_cpu}")
-
-    with _pinned(client_cpu):
-        _log(f"imports: {s.import_runs} fresh processes per statement, interleaved")
-        statements = {"floor": FLOOR_IMPORT, "sdk": SDK_IMPORT, "facade": FACADE_IMPORT}
-        times = imports.measure_imports(statements, s.import_runs)
-        for name, values in times.samples.items():
-            details.append(f"import {name} ms: [{' '.join(f'{v * 1000:.1f}' for v in values)}]")
-        _log("imports: -X importtime offenders")
-        offenders = imports.import_time_offenders(FLOOR_IMPORT, SDK_IMPORT, s.importtime_runs)
-
-        with ServerProcess(cpu=server_cpu, max_seconds=3600) as server:
-            _log(f"server pid {server.pid} on {server.url}")
-            phase = _ServerLoad(server)
-            _log(f"sync: {s.runs} x {s.calls} calls per side")
-            sync_raw, sync_sdk = phase.measure("sync", lambda: bench_sync(server, s))
-            _log(f"async sequential: {s.runs} x {s.calls} calls per side")
-            async_raw, async_sdk = phase.measure("async", lambda: bench_async(server, s, concurrent=False))
-            _log(f"async concurrent: {s.concurrent_runs} x {s.concurrency} x {s.rounds} calls per side")
-            conc_raw, conc_sdk = phase.measure("concurrent", lambda: bench_async(server, s, concurrent=True))
-            _log(f"peak RSS: {s.rss_runs} fresh processes per side, {s.rss_calls} calls each")
-            rss_raw, rss_sdk = bench_rss(server, s)
-            details += phase.lines
-
-    seq_calls = _blocks(s.calls)[0] * _blocks(s.calls)[1]
-    for name, results, runs, expected in [
-        ("sync raw", sync_raw, s.runs, seq_calls),
-        ("sync sdk", sync_sdk, s.runs, seq_calls),
-        ("async raw", async_raw, s.runs, seq_calls),
-        ("async sdk", async_sdk, s.runs, seq_calls),
-        ("concurrent raw", conc_raw, s.concurrent_runs, s.concurrency * s.rounds),
-        ("concurrent sdk", conc_sdk, s.concurrent_runs, s.concurrency * s.rounds),
-    ]:
-        _checked_complete(name, results, runs, expected)
-
-    details += [
-        *_samples("sync calls/s", [r.calls_per_s for r in sync_raw], [r.calls_per_s for r in sync_sdk]),
-        *_samples("async calls/s", [r.calls_per_s for r in async_raw], [r.calls_per_s for r in async_sdk]),
-        *_samples("concurrent calls/s", [r.calls_per_s for r in conc_raw], [r.calls_per_s for r in conc_sdk]),
-        *_samples("sync CPU µs/call", [r.cpu_us_per_call for r in sync_raw], [r.cpu_us_per_call for r in sync_sdk]),
-        *_samples("peak RSS KiB", rss_raw, rss_sdk),
-        f"load average (1 min) at start / end: {load_start} / {_load_average()}",
-    ]
-
-    ms = {name: [v * 1000 for v in values] for name, values in times.samples.items()}
-    sync_cpu = {side: [r.cpu_us_per_call for r in results] for side, results in (("raw", sync_raw), ("sdk", sync_sdk))}
-    rows = [
         ratio_row(
-            "Import one operation (fresh process)", ms["sdk"], ms["floor"], "ms", ".1f", 1.15, higher_is_better=False
+            "Import one operation (credits, fresh process)",
+            ms["sdk"],
+            ms["floor"],
+            "ms",
+            ".1f",
+            1.15,
+            higher_is_better=False,
         ),
         delta_row(
             "Modules loaded by that import",
-            times.module_samples["sdk"],
-            times.module_samples["floor"],
+            c.times.module_samples["sdk"],
+            c.times.module_samples["floor"],
             "modules",
             ".0f",
             20,
+        ),
+        Row(
+            f"Import any one operation: median of {len(c.ops)} modules",
+            f"{median_op_ms:.1f} ms",
+            f"{statistics.median(floor_ms):.1f} ms",
+            f"{statistics.median(ratios):.2f}{TIMES}",
+            f"≤ 1.15{TIMES}",
+            statistics.median(ratios) <= 1.15,
+        ),
+        Row(
+            f"Import any one operation: worst (`{worst.module.rsplit('.', 1)[1]}`)",
+            f"{worst.median_s * 1000:.1f} ms",
+            f"{statistics.median(worst.floor_seconds) * 1000:.1f} ms",
+            f"{worst.ratio:.2f}{TIMES}",
+            f"≤ 1.35{TIMES}",
+            worst.ratio <= 1.35,
         ),
         ratio_row(
             "Facade: import, construct, first `.credits`",
@@ -380,9 +355,88 @@ def run(
             higher_is_better=False,
         ),
         ratio_row(
+            "Facade: `OpenRouter()` + `.chat` + `.models`",
+            ms["facade chat"],
+            ms["floor"],
+            "ms",
+            ".1f",
+            1.25,
+            higher_is_better=False,
+        ),
+    ]
+
+
+def _chat_rows(c: _Collected) -> list[Row]:
+    cold = {side: [v * 1000 for v in values] for side, values in c.cold.items()}
+    return [
+        ratio_row(
+            "Cold chat call (fresh process: imports to decoded answer)",
+            cold["sdk"],
+            cold["raw"],
+            "ms",
+            ".1f",
+            1.6,
+            higher_is_better=False,
+        ),
+        ratio_row(
+            "Sync chat calls (2 KB answer)",
+            _rates(c.chat["sync"]["sdk"]),
+            _rates(c.chat["sync"]["raw"]),
+            "calls/s",
+            ",.0f",
+            0.9,
+            higher_is_better=True,
+        ),
+        ratio_row(
+            "Async chat calls (2 KB answer)",
+            _rates(c.chat["async"]["sdk"]),
+            _rates(c.chat["async"]["raw"]),
+            "calls/s",
+            ",.0f",
+            0.9,
+            higher_is_better=True,
+        ),
+    ]
+
+
+def _stream_rows(c: _Collected, s: Settings, why: str | None, why_transfers: str | None) -> list[Row]:
+    mib = f"{s.transfer_bytes / 1048576:g} MiB"
+    rows = []
+    for kind in ("sync", "async"):
+        name = f"{kind.capitalize()} chat stream, {s.stream_tokens:,}-chunk SSE"
+        if kind in c.streams:
+            rows.append(
+                ratio_row(
+                    name, c.streams[kind]["sdk"], c.streams[kind]["raw"], "events/s", ",.0f", 0.8, higher_is_better=True
+                )
+            )
+        else:
+            rows.append(missing_row(name, f"≥ 0.80{TIMES}", why or "not measured"))
+    name = "Time to first token (sync stream)"
+    if c.ttft:
+        rows.append(delta_row(name, c.ttft["sdk"], c.ttft["raw"], "ms", ".2f", 1))
+    else:
+        rows.append(missing_row(name, "≤ +1 ms", why or "not measured"))
+    for kind in ("download", "upload"):
+        name = f"Peak RSS, {kind} of {mib}"
+        if kind in c.transfers:
+            sides = c.transfers[kind]
+            rows.append(
+                delta_row(name, [k / 1024 for k in sides["sdk"]], [k / 1024 for k in sides["raw"]], "MiB", ".1f", 24)
+            )
+        else:
+            rows.append(missing_row(name, "≤ +24 MiB", why_transfers or "not measured"))
+    return rows
+
+
+def _credits_rows(c: _Collected, s: Settings) -> list[Row]:
+    cr = c.credits
+    cpu = {side: [r.cpu_us_per_call for r in rs] for side, rs in cr["sync"].items()}
+    return [
+        ratio_row(
             "Sync sequential `GET /credits`",
-            _rates(sync_sdk),
-            _rates(sync_raw),
+            _rates(cr["sync"]["sdk"]),
+            _rates(cr["sync"]["raw"]),
             "calls/s",
             ",.0f",
             0.90,
@@ -390,8 +444,8 @@ def run(
         ),
         ratio_row(
             "Async sequential `GET /credits`",
-            _rates(async_sdk),
-            _rates(async_raw),
+            _rates(cr["async"]["sdk"]),
+            _rates(cr["async"]["raw"]),
             "calls/s",
             ",.0f",
             0.90,
@@ -399,50 +453,148 @@ def run(
         ),
         ratio_row(
             f"Async concurrent ({s.concurrency} {TIMES} {s.rounds} rounds)",
-            _rates(conc_sdk),
-            _rates(conc_raw),
+            _rates(cr["concurrent"]["sdk"]),
+            _rates(cr["concurrent"]["raw"]),
             "calls/s",
             ",.0f",
             0.90,
             higher_is_better=True,
         ),
-        delta_row("Client CPU per call (sync)", sync_cpu["sdk"], sync_cpu["raw"], "µs", ".0f", 50),
+        delta_row("Client CPU per call (sync)", cpu["sdk"], cpu["raw"], "µs", ".0f", 50),
         delta_row(
             f"Peak RSS after {s.rss_calls} calls",
-            [kib / 1024 for kib in rss_sdk],
-            [kib / 1024 for kib in rss_raw],
+            [k / 1024 for k in c.rss["sdk"]],
+            [k / 1024 for k in c.rss["raw"]],
             "MiB",
             ".1f",
             2,
         ),
     ]
+
+
+def _record_rows(c: _Collected, rows: list[Row]) -> list[RecordRow]:
+    if "official" not in c.times.samples:
+        return []
+    ms = {name: [v * 1000 for v in values] for name, values in c.times.samples.items()}
+    cold = {side: [v * 1000 for v in values] for side, values in c.cold.items()}
+    ours = {r.measure: r for r in rows}
+    return [
+        record_row(
+            "Import the client (`from openrouter import OpenRouter`)",
+            ms["official"],
+            ms["floor"],
+            "ms",
+            ".1f",
+            ours["Import any one operation: median of " + str(len(c.ops)) + " modules"],
+        ),
+        record_row(
+            "`OpenRouter()` + `.chat` + `.models`",
+            ms["official facade"],
+            ms["floor"],
+            "ms",
+            ".1f",
+            ours["Facade: `OpenRouter()` + `.chat` + `.models`"],
+        ),
+        record_row(
+            "Cold chat call (fresh process: imports to decoded answer)",
+            cold["official"],
+            cold["raw"],
+            "ms",
+            ".1f",
+            ours["Cold chat call (fresh process: imports to decoded answer)"],
+        ),
+        record_row(
+            "Sync chat calls (2 KB answer)",
+            _rates(c.chat["sync"]["official"]),
+            _rates(c.chat["sync"]["raw"]),
+            "calls/s",
+            ",.0f",
+            ours["Sync chat calls (2 KB answer)"],
+        ),
+        record_row(
+            "Async chat calls (2 KB answer)",
+            _rates(c.chat["async"]["official"]),
+            _rates(c.chat["async"]["raw"]),
+            "calls/s",
+            ",.0f",
+            ours["Async chat calls (2 KB answer)"],
+        ),
+    ]
+
+
+def run(
+    settings: Settings | None = None, *, quick: bool = False, write: bool = True, output: Path = report.BENCHMARKS_MD
+) -> Report:
+    """Run everything and return the report; with ``write``, also rewrite ``output`` (BENCHMARKS.md)."""
+    started = time.perf_counter()
+    s = settings or (Settings.quick() if quick else Settings())
+    load_start = report.load_average()
+    client_cpu, server_cpu = pick_cpus()
+    if client_cpu is None:
+        log("fewer than 2 usable CPUs (or no affinity API): client and server are not pinned")
+    else:
+        log(f"client pinned to CPU {client_cpu}, server to CPU {server_cpu}")
+    python = official.ensure() if s.official else None
+
+    with pinned(client_cpu):
+        times, ops = _measure_imports(s, python)
+        log("imports: -X importtime offenders")
+        worst = max(ops, key=lambda o: o.ratio)
+        offenders = {
+            "credits": imports.import_time_offenders(FLOOR_IMPORT, SDK_IMPORT, s.importtime_runs),
+            "chat": imports.import_time_offenders(
+                FLOOR_IMPORT, imports.operation_import("openrouter_funcs.chat_send", "chat_send"), s.importtime_runs
+            ),
+        }
+        name = worst.module.rsplit(".", 1)[1]
+        if name not in ("credits_get_credits", "chat_send"):
+            offenders[name] = imports.import_time_offenders(
+                FLOOR_IMPORT, imports.operation_import(worst.module, name), s.importtime_runs
+            )
+        collected = _Collected(times, ops)
+        _measure_with_server(collected, s, server_cpu, python)
+
+    rows = [
+        *_import_rows(collected),
+        *_chat_rows(collected),
+        *_stream_rows(collected, s, streams_available(), transfers_available()),
+        *_credits_rows(collected, s),
+    ]
+    details = [*_details(collected), f"load average (1 min) at start / end: {load_start} / {report.load_average()}"]
     machine = report.machine()
     machine["Pinning"] = (
         f"client on CPU {client_cpu}, server on CPU {server_cpu}" if client_cpu is not None else "none (one CPU)"
     )
+    if python is not None:
+        machine["Official SDK"] = f"`openrouter` {official.VERSION} (PyPI), in `benchmarks/{official.VENV_DIR.name}`"
+    seconds = time.perf_counter() - started
     result = Report(
         rows=rows,
+        record=_record_rows(collected, rows),
         offenders=offenders,
         machine=machine,
         date=report.utc_now(),
         settings=s,
         details=details,
+        seconds=seconds,
     )
     if write:
         report.write_markdown(
             report.render_markdown(
                 rows=result.rows,
+                record=result.record,
                 offenders=result.offenders,
                 machine_info=result.machine,
                 date=result.date,
                 command=report.command_line(),
                 settings=s.describe(),
                 details=result.details,
+                seconds=seconds,
                 notes=report.existing_notes(output),
             ),
             output,
         )
-        _log(f"wrote {output}")
+        log(f"wrote {output}")
     return result
 
 
@@ -452,6 +604,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-n", "--calls", type=int, default=None, help="sequential calls per timed run and for RSS")
     parser.add_argument("--runs", type=int, default=None, help="timed runs per side (median reported)")
     parser.add_argument("--import-runs", type=int, default=None, help="fresh processes per import statement")
+    official_group = parser.add_mutually_exclusive_group()
+    official_group.add_argument(
+        "--official", action="store_true", help="measure the official SDK too (the default except with --quick)"
+    )
+    official_group.add_argument("--no-official", action="store_true", help="do not measure the official SDK")
     parser.add_argument("--no-write", action="store_true", help="print only; do not rewrite BENCHMARKS.md")
     parser.add_argument(
         "--output", type=Path, default=report.BENCHMARKS_MD, help="where to write (default: %(default)s)"
@@ -462,9 +619,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.calls is not None:
         s = attrs.evolve(s, calls=args.calls, rss_calls=args.calls)
     if args.runs is not None:
-        s = attrs.evolve(s, runs=args.runs, concurrent_runs=args.runs, rss_runs=args.runs)
+        runs = args.runs
+        s = attrs.evolve(
+            s, runs=runs, concurrent_runs=runs, rss_runs=runs, stream_runs=runs, ttft_runs=runs, transfer_runs=runs
+        )
     if args.import_runs is not None:
-        s = attrs.evolve(s, import_runs=args.import_runs)
+        s = attrs.evolve(s, import_runs=args.import_runs, cold_runs=args.import_runs)
+    if args.official or args.no_official:
+        s = attrs.evolve(s, official=args.official)
     if min(s.calls, s.runs, s.import_runs) < 1:
         parser.error("-n, --runs and --import-runs must be at least 1")
 
@@ -472,11 +634,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(result.table)
     unmet = [r.measure for r in result.rows if not r.met]
     print("\nAll goals met." if not unmet else "\nGoals not met: " + "; ".join(unmet) + ".")
-    print(f"\nImport time, top SDK modules beyond `{FLOOR_IMPORT}`:\n")
-    print(report.render_offenders(result.offenders))
+    if result.record:
+        print(f"\nOfficial `openrouter` SDK {official.VERSION}, for the record:\n")
+        print(report.render_record(result.record))
+    for label, entries in result.offenders.items():
+        print(f"\nImport time of `{label}`, top SDK modules beyond `{FLOOR_IMPORT}`:\n")
+        print(report.render_offenders(entries))
     print(f"\nSettings: {s.describe()}.")
     print("Per-run samples:")
     for line in result.details:
         print(f"  {line}")
     print("Machine: " + "; ".join(f"{k}: {v}" for k, v in result.machine.items()))
+    print(f"Took {result.seconds:.0f} s.")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,11 +16,22 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# Every measure of issue 5: each must appear as a table row with a verdict.
+# Every measure of issues 5, 10, 11 and 12: each must appear as a table row with a verdict.
 ROWS = [
-    "Import one operation (fresh process)",
+    "Import one operation (credits, fresh process)",
     "Modules loaded by that import",
+    "Import any one operation: median of ",
+    "Import any one operation: worst (",
     "Facade: import, construct, first `.credits`",
+    "Facade: `OpenRouter()` + `.chat` + `.models`",
+    "Cold chat call (",
+    "Sync chat calls (",
+    "Async chat calls (",
+    "Sync chat stream, ",
+    "Async chat stream, ",
+    "Time to first token (",
+    "Peak RSS, download of ",
+    "Peak RSS, upload of ",
     "Sync sequential `GET /credits`",
     "Async sequential `GET /credits`",
     "Async concurrent (",
@@ -68,15 +79,44 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Comp
 def test_quick_run_prints_every_row(quick_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     proc, _ = quick_run
     _assert_table(proc.stdout)
-    assert "Import time, top SDK modules beyond" in proc.stdout
+    assert "Import time of `credits`, top SDK modules beyond" in proc.stdout
+    assert "Import time of `chat`, top SDK modules beyond" in proc.stdout
     assert "Machine: CPU:" in proc.stdout
+    assert re.search(r"Took \d+ s\.", proc.stdout)
+
+
+def test_quick_run_measures_chat_and_several_operation_modules(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    proc, _ = quick_run
+    rows = _row_lines(proc.stdout)
+    # Quick mode imports a few operation modules, chat_send among them, each paired with the floor.
+    assert re.search(r"median of [2-9] modules", rows["Import any one operation: median of "])
+    assert "operation imports, ratio to the floor" in proc.stdout
+    assert "chat_send" in proc.stdout
+    for name in ("cold chat call ms: sdk/raw", "sync chat calls/s: sdk/raw", "sync stream events/s: sdk/raw"):
+        assert name in proc.stdout
+
+
+def test_quick_run_leaves_the_official_sdk_out(quick_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    # It needs its own virtualenv from PyPI: only full runs (or --official) measure it.
+    proc, output = quick_run
+    assert "official" not in proc.stderr.lower()
+    assert "Not measured in this run" in output.read_text(encoding="utf-8")
 
 
 def test_quick_run_writes_the_markdown(quick_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     _, output = quick_run
     text = output.read_text(encoding="utf-8")
     _assert_table(text)
-    for section in ("## Results", "## Import time", "## Machine", "## How to run", "## Method"):
+    for section in (
+        "## Results",
+        "## The official SDK, for the record",
+        "## Import time",
+        "## Machine",
+        "## How to run",
+        "## Method",
+    ):
         assert section in text
     assert "python -m benchmarks --quick --output" in text  # the command that produced it
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", text)  # the date

@@ -23,6 +23,7 @@ ONE_OPERATION = (
 ALLOWED_FOR_ONE_OPERATION = frozenset(
     {
         "openrouter_core",
+        "openrouter_core._closing",  # the context-manager mixins OpenRouterCore is built on
         "openrouter_core._config",
         "openrouter_core._core",
         "openrouter_core._errors",

@@ -1,4 +1,4 @@
-"""A scriptable fake OpenRouter for your tests: in process (an httpx transport) or on 127.0.0.1.
+"""A scriptable fake of the whole OpenRouter API for your tests: in process (an httpx transport) or on 127.0.0.1.
 
 In process, nothing touches the network::
 
@@ -17,20 +17,32 @@ Over a real socket (standard library server, HTTP/1.1 with keep-alive)::
     with FakeOpenRouter.serve() as fake:
         client = OpenRouter(api_key="sk-test", server_url=fake.url)
 
-With pytest, the ``openrouter_fake`` (in process) and ``openrouter_fake_server`` (socket)
-fixtures give you a fresh fake per test, closed afterwards. From a shell:
-``openrouter fake-server --port 8080``.
+Unscripted, the fake answers all 97 operations of the API document with schema-valid bodies and
+the documented status, streams when asked (``"stream": true``), checks every request against the
+document (``400`` naming the field), and keeps what you create (keys, workspaces, guardrails, ...).
 
-``FakeResponse`` scripts an answer: status, headers, a JSON or raw body, a delay, or a ``Fault``
-(dropped connection, dropped mid-body, reset, hang). Recorded requests hide the
-``Authorization`` header unless asked: ``request.headers(reveal=True)``, ``request.api_key(reveal=True)``.
+``queue()`` scripts answers per operation (id or function name), route or path:
+
+- ``FakeResponse``: status, headers, a JSON or raw body, a delay, or a ``Fault`` (dropped
+  connection, dropped mid-body, reset, hang);
+- ``FakeStream``: server-sent events: text deltas, JSON events, ``Comment``, ``Pause``,
+  ``StreamError`` (in-band), ``Malformed``, ``Raw``; ``done=False`` ends without ``[DONE]``;
+- ``FakeDownload``: a binary body of any size, generated as it is sent.
+
+Recorded requests hide the ``Authorization`` header unless asked: ``request.headers(reveal=True)``,
+``request.api_key(reveal=True)``. With pytest, the plugin's fixtures give a fresh fake per test
+(``openrouter_fake``, ``openrouter_fake_server``) and a core or client wired to it
+(``openrouter_fake_core``, ``openrouter_fake_client``).
 """
 
-from openrouter.testing._api import OPERATIONS
-from openrouter.testing._fake import FAKE_API_KEY, IN_PROCESS_URL, FakeOpenRouter, Responder
+from openrouter.testing._fake import Responder
 from openrouter.testing._inprocess import AsyncFakeTransport, FakeTransport
+from openrouter.testing._openrouter import FAKE_API_KEY, IN_PROCESS_URL, FakeOpenRouter
 from openrouter.testing._requests import REDACTED, RecordedRequest
-from openrouter.testing._responses import DOCUMENTED_ERROR_MESSAGES, FakeResponse, Fault
+from openrouter.testing._responses import DOCUMENTED_ERROR_MESSAGES, FakeDownload, FakeResponse
+from openrouter.testing._router import OPERATIONS
+from openrouter.testing._streams import Comment, Event, FakeStream, Malformed, Pause, Raw, StreamError
+from openrouter.testing._wire import Fault
 
 __all__ = [
     "DOCUMENTED_ERROR_MESSAGES",
@@ -39,10 +51,18 @@ __all__ = [
     "OPERATIONS",
     "REDACTED",
     "AsyncFakeTransport",
+    "Comment",
+    "Event",
+    "FakeDownload",
     "FakeOpenRouter",
     "FakeResponse",
+    "FakeStream",
     "FakeTransport",
     "Fault",
+    "Malformed",
+    "Pause",
+    "Raw",
     "RecordedRequest",
     "Responder",
+    "StreamError",
 ]

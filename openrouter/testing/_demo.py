@@ -9,7 +9,7 @@ import asyncio
 import warnings
 from typing import TYPE_CHECKING, TextIO
 
-from openrouter.testing._fake import FakeOpenRouter
+from openrouter.testing._openrouter import FakeOpenRouter
 from openrouter.testing._responses import FakeResponse
 
 if TYPE_CHECKING:

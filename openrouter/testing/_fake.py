@@ -1,82 +1,45 @@
-"""``FakeOpenRouter``: the scriptable fake, in process or behind a real socket on 127.0.0.1."""
+"""``FakeAPI``: the fake itself, without I/O. It records, routes, checks and answers requests.
+
+Every request is routed to its operation (``404``/``405`` otherwise) and read as the API reads it;
+then the first queued answer that matches it is served, else the default: ``401`` without a key,
+``400`` naming the fields of a bad request, and what the API answers a good one. The connectors
+(``_inprocess``, ``_server``) turn the ``Reply`` it returns into bytes.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import math
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterable
 
-import httpx
+import attrs
 
-from openrouter.testing._api import API_PREFIX, api_path, default_answer, parse_route_key
+from openrouter.testing._answers import Answer, default_answer, reply
+from openrouter.testing._checks import Call, describe, understand
 from openrouter.testing._requests import RecordedRequest
-from openrouter.testing._responses import FakeResponse
+from openrouter.testing._responses import FakeDownload, FakeResponse
+from openrouter.testing._router import Match, Matcher, Miss, router
+from openrouter.testing._state import Store
+from openrouter.testing._streams import FakeStream
+from openrouter.testing._validator import Problem
+from openrouter.testing._wire import Reply
 
-if TYPE_CHECKING:
-    from types import TracebackType
+__all__ = ["INVALID_KEY_MESSAGE", "FakeAPI", "Responder"]
 
-    from openrouter import OpenRouter
-    from openrouter.testing._server import FakeServer
-    from openrouter_core import OpenRouterCore
+Responder = FakeResponse | FakeStream | FakeDownload | Callable[[RecordedRequest], Answer]
+"""A queued answer: a ``FakeResponse``, ``FakeStream`` or ``FakeDownload``, or a function of the request."""
 
-__all__ = ["FAKE_API_KEY", "IN_PROCESS_URL", "FakeOpenRouter", "Responder"]
-
-FAKE_API_KEY = "sk-or-v1-fake-key-for-tests"
-"""The key ``core()`` and ``client()`` send unless told otherwise; any key is accepted by default."""
-
-IN_PROCESS_URL = "http://openrouter.test" + API_PREFIX
-"""The base URL of in-process cores (``.test`` is reserved: nothing can resolve it by accident)."""
-
-Responder = FakeResponse | Callable[[RecordedRequest], FakeResponse]
-"""A queued answer: a ``FakeResponse``, or a function of the request returning one."""
-
-CoreT = TypeVar("CoreT", bound="OpenRouterCore")
+# What OpenRouter says when the key is present but unknown (the documented 401 message is the
+# one for a missing header).
+INVALID_KEY_MESSAGE = "User not found."
+BAD_REQUEST_PREFIX = "Invalid request parameters: "
 
 
-class _Matcher:
-    __slots__ = ("method", "path")
+class FakeAPI:
+    """The fake OpenRouter API without a connection: scripting, records, state and answers.
 
-    def __init__(self, key: str) -> None:
-        self.method, self.path = parse_route_key(key)
-
-    def matches(self, request: RecordedRequest) -> bool:
-        return (self.method is None or self.method == request.method) and (
-            self.path is None or self.path == api_path(request.path)
-        )
-
-
-class FakeOpenRouter:
-    """A scriptable fake of the OpenRouter API, for tests: in process, or as a real HTTP server.
-
-    Without scripting it answers like the API: ``GET /credits`` with the account's credits,
-    ``POST /credits/coinbase`` with a full charge (or ``400`` for a bad body), ``401`` without a
-    bearer key, ``404`` for unknown paths. Paths work with and without the ``/api/v1`` prefix.
-    ``queue()`` scripts answers (errors, delays, dropped connections, hangs), served before the
-    defaults, and ``requests`` records everything received.
-
-    Use it in process with ``core()`` / ``client()`` (or ``transport()`` / ``async_transport()`` in
-    your own httpx clients), or over a socket with ``FakeOpenRouter.serve()`` / ``start()``.
-    Thread-safe.
-
-    Args:
-        total_credits: ``total_credits`` answered by ``GET /credits``.
-        total_usage: ``total_usage`` answered by ``GET /credits``.
-        api_keys: the keys accepted; ``None`` accepts any non-empty bearer key. Others get
-            ``401 "User not found."``, as the real API answers.
-        coinbase_gone: answer the Coinbase charge with ``410 Gone``, as today's API does.
-        hang_limit: the longest any delay or hang lasts, in seconds; after it the fake closes the
-            connection. It bounds every wait, so a forgotten hang cannot stall a test run.
-
-    Example:
-        >>> fake = FakeOpenRouter()
-        >>> fake.queue("GET /credits", FakeResponse.rate_limited(retry_after=0))
-        >>> with fake.client() as client:
-        ...     client.credits.get_credits().data.total_credits
-        100.5
-        >>> [r.route for r in fake.requests]
-        ['GET /credits', 'GET /credits']
+    ``FakeOpenRouter`` adds the connections (in-process transports and the socket server); see it
+    for the arguments.
     """
 
     def __init__(
@@ -85,7 +48,9 @@ class FakeOpenRouter:
         total_credits: float = 100.5,
         total_usage: float = 25.75,
         api_keys: Iterable[str] | None = None,
+        management_keys: Iterable[str] | None = None,
         coinbase_gone: bool = False,
+        check_requests: bool = True,
         hang_limit: float = 30.0,
     ) -> None:
         if not 0 < hang_limit < math.inf:
@@ -93,18 +58,15 @@ class FakeOpenRouter:
         self.total_credits = total_credits
         self.total_usage = total_usage
         self.api_keys = None if api_keys is None else frozenset(api_keys)
+        self.management_keys = None if management_keys is None else frozenset(management_keys)
         self.coinbase_gone = coinbase_gone
+        self.check_requests = check_requests
         self.hang_limit = float(hang_limit)
+        self.store = Store()
         self._lock = threading.Lock()
-        self._queue: list[tuple[_Matcher, Responder]] = []
+        self._queue: list[tuple[Matcher, Responder]] = []
         self._requests: list[RecordedRequest] = []
         self._released = threading.Event()
-        self._server: FakeServer | None = None
-        self._clients: list[httpx.Client] = []
-
-    def __repr__(self) -> str:
-        where = self._server.url if self._server is not None else "in process"
-        return f"<FakeOpenRouter {where}: {len(self._requests)} requests, {len(self._queue)} queued>"
 
     # --- scripting and inspection ------------------------------------------------------------
 
@@ -112,16 +74,21 @@ class FakeOpenRouter:
         """Queue answers for matching requests, served once each, in order, before the defaults.
 
         Args:
-            key: which requests: ``"GET /credits"`` (method and path), ``"/credits"`` (any method),
-                an operation id (``"getCredits"``, ``"createCoinbaseCharge"``) or ``"*"`` (any).
-                Paths may include the ``/api/v1`` prefix or not.
-            *responses: ``FakeResponse`` objects, or functions of the ``RecordedRequest`` that
-                return one (called outside the fake's lock, so they may call the fake).
+            key: which requests: an operation id (``"createKeys"``) or function name
+                (``"api_keys_create"``), ``"METHOD /path"`` with a concrete path (``"GET /credits"``)
+                or the document's template (``"GET /keys/{hash}"``), ``"/path"`` (any method), or
+                ``"*"`` (any request). Paths may include the ``/api/v1`` prefix or not.
+            *responses: ``FakeResponse``, ``FakeStream`` or ``FakeDownload`` objects, or functions of
+                the ``RecordedRequest`` returning one (called outside the fake's lock, so they may
+                call the fake).
 
         Raises:
-            ValueError: the key is malformed.
+            ValueError: the key is malformed or names no operation.
         """
-        matcher = _Matcher(key)
+        matcher = router().matcher(key)
+        for response in responses:
+            if not isinstance(response, (FakeResponse, FakeStream, FakeDownload)) and not callable(response):
+                raise TypeError(f"queue() takes FakeResponse, FakeStream, FakeDownload or a function; got {response!r}")
         with self._lock:
             self._queue.extend((matcher, response) for response in responses)
 
@@ -137,6 +104,11 @@ class FakeOpenRouter:
         with self._lock:
             return list(self._requests)
 
+    def requests_for(self, key: str) -> list[RecordedRequest]:
+        """The requests a queue key would match (``fake.requests_for("chat_send")``), oldest first."""
+        matcher = router().matcher(key)
+        return [r for r in self.requests if matcher.matches(r.method, r.path, r.operation)]
+
     @property
     def last_request(self) -> RecordedRequest:
         """The most recent request.
@@ -150,159 +122,96 @@ class FakeOpenRouter:
             return self._requests[-1]
 
     def reset(self) -> None:
-        """Forget the recorded requests and drop the queued answers."""
+        """Forget the recorded requests, drop the queued answers, and start the collections afresh."""
         with self._lock:
             self._queue.clear()
             self._requests.clear()
+        self.store.reset()
 
-    def handle(self, request: RecordedRequest) -> FakeResponse:
-        """Record ``request`` and choose its answer: the first matching queued one, else the default.
+    # --- answering ---------------------------------------------------------------------------
 
-        The transports and the server call this; tests rarely need to.
+    def handle(self, request: RecordedRequest) -> Reply:
+        """Record ``request`` and answer it: the first matching queued answer, else the default.
+
+        The connectors call this; tests rarely need to.
         """
+        routed = router().resolve(request.method, request.path, request.headers().get("content-type", ""))
+        call: Call | None = None
+        problems: list[Problem] = []
+        if isinstance(routed, Match):
+            request = attrs.evolve(request, operation=routed.route.operation_id)
+            call, problems = understand(routed, request, check=self.check_requests)
         with self._lock:
             serial = len(self._requests)
             self._requests.append(request)
-            index = next((i for i, (matcher, _) in enumerate(self._queue) if matcher.matches(request)), None)
-            queued = None if index is None else self._queue.pop(index)[1]
-        if queued is None:
-            return default_answer(self, request, serial)
-        return queued if isinstance(queued, FakeResponse) else queued(request)
+            queued: Responder | None = None
+            if not problems:  # a bad request gets its 400; the queued answer waits for a good one
+                index = next(
+                    (
+                        i
+                        for i, (matcher, _) in enumerate(self._queue)
+                        if matcher.matches(request.method, request.path, request.operation)
+                    ),
+                    None,
+                )
+                queued = None if index is None else self._queue.pop(index)[1]
+        if queued is not None:
+            answer = queued if isinstance(queued, (FakeResponse, FakeStream, FakeDownload)) else queued(request)
+            return reply(answer, call)
+        return reply(self._default(routed, call, problems, request, serial), call)
+
+    def _default(
+        self, routed: Match | Miss, call: Call | None, problems: list[Problem], request: RecordedRequest, serial: int
+    ) -> Answer:
+        refused = self._refused(routed, call, problems, request)
+        if refused is not None or call is None:
+            return refused or FakeResponse.error(404)
+        stored = self.store.answer(call)
+        if stored is not None:
+            return stored
+        settings = {"total_credits": self.total_credits, "total_usage": self.total_usage}
+        return default_answer(call, request, serial, settings)
+
+    def _refused(
+        self, routed: Match | Miss, call: Call | None, problems: list[Problem], request: RecordedRequest
+    ) -> FakeResponse | None:
+        """The error the API answers before looking at what was asked, or ``None``."""
+        if isinstance(routed, Miss) or call is None:
+            if isinstance(routed, Miss) and routed.status == 405:
+                return FakeResponse.error(405, "Method Not Allowed", headers={"Allow": ", ".join(routed.allowed)})
+            return FakeResponse.error(404)
+        if call.route.operation_id == "createCoinbaseCharge" and self.coinbase_gone:
+            return FakeResponse.error(410)  # today's API: gone for everyone, key or not
+        refused = self._unauthorized(call, request)
+        if refused is None and problems:
+            issues = [{"path": path, "message": message} for path, message in problems]
+            return FakeResponse.error(400, BAD_REQUEST_PREFIX + describe(problems), metadata={"issues": issues})
+        return refused
+
+    def _unauthorized(self, call: Call, request: RecordedRequest) -> FakeResponse | None:
+        """``401`` without an accepted key, ``403`` for a management operation without a management key."""
+        if call.route.security == "none":
+            return None
+        key = request.api_key(reveal=True)
+        if key is None:
+            return FakeResponse.error(401)
+        management = self.management_keys
+        if self.api_keys is not None and key not in self.api_keys | (management or frozenset()):
+            return FakeResponse.error(401, INVALID_KEY_MESSAGE)
+        if call.route.management_key and management is not None and key not in management:
+            return FakeResponse.error(403)
+        return None
+
+    # --- waiting -----------------------------------------------------------------------------
 
     def _wait_released(self, seconds: float) -> bool:
-        """Block up to ``seconds`` (a delay or hang in process); ``True`` when ``close()`` cut it short."""
-        return self._released.wait(seconds)
-
-    # --- connecting ----------------------------------------------------------------------------
-
-    def transport(self) -> httpx.BaseTransport:
-        """An httpx transport answering from this fake: ``httpx.Client(transport=fake.transport())``."""
-        from openrouter.testing._inprocess import FakeTransport
-
-        return FakeTransport(self)
-
-    def async_transport(self) -> httpx.AsyncBaseTransport:
-        """An async httpx transport answering from this fake (asyncio)."""
-        from openrouter.testing._inprocess import AsyncFakeTransport
-
-        return AsyncFakeTransport(self)
-
-    def core(self, api_key: str = FAKE_API_KEY, **options: Any) -> OpenRouterCore:
-        """An ``OpenRouterCore`` connected to this fake: over its socket when serving, else in process.
-
-        Args:
-            api_key: the key to send (``FAKE_API_KEY`` by default).
-            **options: any other ``OpenRouterCore`` option (``retry_config``, ``timeout_ms``, ...),
-                except ``server_url``, ``client`` and ``async_client``, which the fake sets.
-
-        Returns:
-            The core. Its httpx clients ignore proxy environment variables, and ``close()``
-            closes them, so tests leak no sockets.
-        """
-        from openrouter_core import OpenRouterCore
-
-        return self._connect(OpenRouterCore, api_key, options)
-
-    def client(self, api_key: str = FAKE_API_KEY, **options: Any) -> OpenRouter:
-        """An ``OpenRouter`` client connected to this fake; see ``core()``."""
-        from openrouter import OpenRouter
-
-        return self._connect(OpenRouter, api_key, options)
-
-    def _connect(self, cls: type[CoreT], api_key: str, options: dict[str, Any]) -> CoreT:
-        # trust_env=False: an HTTP(S)_PROXY in the environment must not route test traffic elsewhere.
-        if self._server is not None:
-            url = self._server.url
-            client = httpx.Client(trust_env=False)
-            # No keep-alive: the core never closes injected clients, and an async client cannot be
-            # closed from close(); without idle connections, an unclosed one holds no socket.
-            async_client = httpx.AsyncClient(trust_env=False, limits=httpx.Limits(max_keepalive_connections=0))
-        else:
-            url = IN_PROCESS_URL
-            client = httpx.Client(transport=self.transport(), trust_env=False)
-            async_client = httpx.AsyncClient(transport=self.async_transport(), trust_env=False)
+        """Block up to ``seconds`` (a delay, pause or hang in process); ``True`` when ``release()`` cut it short."""
         with self._lock:
-            self._clients.append(client)
-        return cls(api_key, server_url=url, client=client, async_client=async_client, **options)
+            released = self._released
+        return released.wait(seconds)
 
-    # --- the real server -----------------------------------------------------------------------
-
-    def start(self, port: int = 0, *, on_request: Callable[[str], None] | None = None) -> FakeOpenRouter:
-        """Serve this fake over HTTP/1.1 on 127.0.0.1 (only), in background threads.
-
-        Args:
-            port: the TCP port; 0 picks a free one (see ``url``).
-            on_request: called with one line per request answered (``"GET /api/v1/credits -> 200"``).
-
-        Returns:
-            The fake itself, so ``fake = FakeOpenRouter().start()`` works.
-
-        Raises:
-            RuntimeError: already serving.
-            OSError: the port cannot be bound.
-        """
-        from openrouter.testing._server import FakeServer
-
+    def release(self) -> None:
+        """End every wait in progress (delays, pauses, hangs); later waits wait again."""
         with self._lock:
-            if self._server is not None:
-                raise RuntimeError(f"already serving at {self._server.url}")
-            self._server = FakeServer(self, port, on_request)
-        self._server.start()
-        return self
-
-    @property
-    def url(self) -> str:
-        """The base URL to give the SDK, ``http://127.0.0.1:<port>/api/v1``.
-
-        Raises:
-            RuntimeError: the fake is not serving (use ``core()`` or ``transport()`` in process).
-        """
-        server = self._server
-        if server is None:
-            raise RuntimeError("the fake is not serving; call start() or use FakeOpenRouter.serve()")
-        return server.url
-
-    def close(self) -> None:
-        """Stop serving, release every delayed or hanging answer, and close the clients ``core()`` made.
-
-        Idempotent. The fake stays usable in process, and ``start()`` may serve it again.
-        """
-        with self._lock:
-            # Wake the waits in progress; later ones wait on a fresh event.
             released, self._released = self._released, threading.Event()
-            server, self._server = self._server, None
-            clients, self._clients = self._clients, []
         released.set()
-        if server is not None:
-            server.stop()
-        for client in clients:
-            client.close()
-
-    def __enter__(self) -> FakeOpenRouter:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    @classmethod
-    @contextlib.contextmanager
-    def serve(
-        cls, port: int = 0, *, on_request: Callable[[str], None] | None = None, **settings: Any
-    ) -> Iterator[FakeOpenRouter]:
-        """Run a fake server on 127.0.0.1 for the ``with`` block: ``with FakeOpenRouter.serve() as fake:``.
-
-        Args:
-            port: the TCP port; 0 picks a free one.
-            on_request: see ``start()``.
-            **settings: ``FakeOpenRouter`` arguments (``total_credits``, ``api_keys``, ...).
-
-        Yields:
-            The serving fake; ``fake.url`` is its base URL. It is closed when the block ends.
-        """
-        fake = cls(**settings)
-        try:
-            yield fake.start(port, on_request=on_request)
-        finally:
-            fake.close()

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import httpx
 
-from openrouter.testing._api import api_path
+from openrouter.testing._wire import api_path
 
 # The SDK's own list and marker, so the fake hides exactly what the SDK's debug log hides.
 from openrouter_core._redact import REDACTED, SENSITIVE_HEADERS
@@ -27,6 +27,8 @@ class RecordedRequest:
         path: the path as sent, e.g. ``"/api/v1/credits"`` (no query string).
         query: the query string, without ``?`` (``""`` when none).
         body: the raw body.
+        operation: the operationId the path and method name (``"getCredits"``), ``None`` when
+            none does; set by the fake when it records the request.
     """
 
     method: str
@@ -34,6 +36,7 @@ class RecordedRequest:
     query: str = ""
     body: bytes = b""
     raw_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False)
+    operation: str | None = None
 
     @property
     def route(self) -> str:
@@ -56,6 +59,10 @@ class RecordedRequest:
         if scheme.lower() != "bearer" or not key:
             return None
         return key if reveal else REDACTED
+
+    def params(self) -> httpx.QueryParams:
+        """The query parameters (``request.params()["limit"]``)."""
+        return httpx.QueryParams(self.query)
 
     def json(self) -> Any:
         """The body parsed as JSON.

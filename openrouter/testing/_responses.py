@@ -1,17 +1,18 @@
-"""``FakeResponse``: one scripted answer of the fake, and the documented error bodies it uses."""
+"""``FakeResponse`` and ``FakeDownload``: scripted answers of the fake, and the documented error bodies."""
 
 from __future__ import annotations
 
 import enum
 import json as jsonlib
 import math
-from collections.abc import Mapping
-from http import HTTPStatus
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
 
-__all__ = ["DOCUMENTED_ERROR_MESSAGES", "FakeResponse", "Fault"]
+from openrouter.testing._wire import Fault, Piece, Reply
+
+__all__ = ["DOCUMENTED_ERROR_MESSAGES", "FakeDownload", "FakeResponse", "Fault"]
 
 # The example message of each error status in OpenRouter's OpenAPI document, so that a scripted
 # error looks like the real one unless a test says otherwise.
@@ -38,36 +39,6 @@ DOCUMENTED_ERROR_MESSAGES: Mapping[int, str] = {
 }
 
 
-_EXTRA_REASONS = {524: "Edge Network Timeout", 529: "Provider Overloaded"}  # as the SDK names them
-
-
-def reason_phrase(status: int) -> str:
-    """The reason phrase of a status line (``"Too Many Requests"``), or ``""`` for an unnamed status."""
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return _EXTRA_REASONS.get(status, "")
-
-
-class Fault(str, enum.Enum):
-    """A way for the fake to misbehave instead of answering normally.
-
-    Over a real socket and in process, each fault produces what httpx raises against a real server:
-
-    - ``DROP``: close the connection without answering (``httpx.RemoteProtocolError``).
-    - ``DROP_MID_BODY``: send the status, the headers and half of the body, then close
-      (``httpx.RemoteProtocolError`` while the body is read).
-    - ``RESET``: abort the connection with a TCP reset (``httpx.ReadError``).
-    - ``HANG``: never answer. The client's read timeout ends the wait (``httpx.ReadTimeout``); the
-      fake's ``hang_limit`` or its shutdown ends it on the server side, by closing the connection.
-    """
-
-    DROP = "drop"
-    DROP_MID_BODY = "drop_mid_body"
-    RESET = "reset"
-    HANG = "hang"
-
-
 class _NoJSON(enum.Enum):
     NO_JSON = "NO_JSON"
 
@@ -88,8 +59,26 @@ def _check_delay(_: object, __: attrs.Attribute[float], value: float) -> None:
         raise ValueError(f"delay must be a finite number of seconds >= 0, got {value!r}")
 
 
+def _check_size(_: object, __: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"size must be a number of bytes >= 0, got {value!r}")
+
+
 def _headers(value: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
     return tuple((str(name), str(val)) for name, val in (value or {}).items())
+
+
+def with_length(
+    headers: tuple[tuple[str, str], ...], length: int | None, content_type: str | None
+) -> list[tuple[str, str]]:
+    """``headers`` plus a content type and a ``Content-Length`` when they are not given (``None``: none added)."""
+    given = {name.lower() for name, _ in headers}
+    extra: list[tuple[str, str]] = []
+    if content_type and "content-type" not in given:
+        extra.append(("Content-Type", content_type))
+    if length is not None and "content-length" not in given:
+        extra.append(("Content-Length", str(length)))
+    return [*headers, *extra]
 
 
 @attrs.frozen(kw_only=True)
@@ -132,13 +121,21 @@ class FakeResponse:
 
     def wire_headers(self) -> list[tuple[str, str]]:
         """The headers as sent: the given ones, plus a content type for JSON and the content length."""
-        given = {name.lower() for name, _ in self.headers}
-        extra: list[tuple[str, str]] = []
-        if self.json is not NO_JSON and "content-type" not in given:
-            extra.append(("Content-Type", "application/json"))
-        if "content-length" not in given:
-            extra.append(("Content-Length", str(len(self.content()))))
-        return [*self.headers, *extra]
+        content_type = "application/json" if self.json is not NO_JSON else None
+        return with_length(self.headers, len(self.content()), content_type)
+
+    def reply(self) -> Reply:
+        """This answer as the connectors send it."""
+        content = self.content()
+        cut = self.fault is Fault.DROP_MID_BODY
+        return Reply(
+            status=self.status,
+            headers=tuple(self.wire_headers()),
+            body=content[: len(content) // 2] if cut else content,
+            delay=self.delay,
+            fault=self.fault,
+            cut=cut,
+        )
 
     @classmethod
     def error(
@@ -195,3 +192,60 @@ class FakeResponse:
     def hang(cls) -> FakeResponse:
         """No answer at all, until the client times out or the fake stops (see ``Fault.HANG``)."""
         return cls(fault=Fault.HANG)
+
+
+_PIECE = 65536  # the most a FakeDownload sends at a time
+_BLOCK = bytes(range(256)) * (_PIECE // 256 + 1)  # any slice [k:k + _PIECE] with k < 256 continues the pattern
+
+
+@attrs.frozen(kw_only=True)
+class FakeDownload:
+    """A binary answer of ``size`` bytes, generated while it is sent (never held whole in memory).
+
+    The bytes are ``0, 1, ..., 255`` repeated (``FakeDownload.pattern(n)`` gives the first ``n``), so
+    a test can check what its code saved.
+
+    Args:
+        size: the body's length in bytes (announced as ``Content-Length``).
+        content_type: the ``Content-Type``; default: the one the operation documents (``video/mp4``,
+            ``application/octet-stream``; for speech, the requested format's ``audio/...``).
+        status: the HTTP status.
+        headers: extra headers.
+        delay: seconds to wait before answering.
+        fault: misbehave (``Fault.DROP_MID_BODY`` stops after half of the bytes).
+        chunk_size: how many bytes are sent at a time.
+
+    Raises:
+        ValueError: an invalid size, status, delay or chunk size.
+    """
+
+    size: int = attrs.field(validator=_check_size)
+    content_type: str | None = None
+    status: int = attrs.field(default=200, validator=_check_status)
+    headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_headers)
+    delay: float = attrs.field(default=0.0, validator=_check_delay)
+    fault: Fault | None = attrs.field(default=None, converter=attrs.converters.optional(Fault))
+    chunk_size: int = attrs.field(default=65536, validator=attrs.validators.and_(_check_size, attrs.validators.ge(1)))
+
+    @staticmethod
+    def pattern(size: int) -> bytes:
+        """The first ``size`` bytes of every ``FakeDownload`` body."""
+        return (_BLOCK[:_PIECE] * (size // _PIECE + 1))[:size]
+
+    def reply(self, content_type: str) -> Reply:
+        """This answer as the connectors send it; ``content_type`` applies unless one was given."""
+        cut = self.fault is Fault.DROP_MID_BODY
+        total = self.size // 2 if cut else self.size
+
+        def pieces() -> Iterator[Piece]:
+            sent = 0
+            while sent < total:
+                size = min(self.chunk_size, total - sent, _PIECE)
+                offset = sent % 256
+                yield _BLOCK[offset : offset + size]
+                sent += size
+
+        headers = with_length(self.headers, self.size, self.content_type or content_type)
+        return Reply(
+            status=self.status, headers=tuple(headers), pieces=pieces, delay=self.delay, fault=self.fault, cut=cut
+        )

@@ -18,13 +18,12 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from openrouter.testing._fake import FakeAPI
 from openrouter.testing._requests import RecordedRequest
-from openrouter.testing._responses import FakeResponse, Fault, reason_phrase
-
-if TYPE_CHECKING:
-    from openrouter.testing._fake import FakeOpenRouter
+from openrouter.testing._responses import FakeResponse
+from openrouter.testing._wire import Fault, Reply, reason_phrase
 
 __all__ = ["HOST", "FakeServer"]
 
@@ -68,15 +67,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _read_body(self) -> bytes | None:
         """The request body, or ``None`` after answering a request the fake cannot read."""
         if "chunked" in self.headers.get("transfer-encoding", "").lower():
-            self._send(FakeResponse.error(411, "Length Required: send a Content-Length"), close=True)
+            self._send(FakeResponse.error(411, "Length Required: send a Content-Length").reply(), close=True)
             return None
         raw = self.headers.get("content-length", "0").strip() or "0"
         if not raw.isdigit():
-            self._send(FakeResponse.error(400, "Invalid Content-Length"), close=True)
+            self._send(FakeResponse.error(400, "Invalid Content-Length").reply(), close=True)
             return None
         length = int(raw)
         if length > MAX_BODY_BYTES:
-            self._send(FakeResponse.error(413), close=True)  # unread body left: the connection must go
+            self._send(FakeResponse.error(413).reply(), close=True)  # unread body left: the connection must go
             return None
         body = self.rfile.read(length)
         if len(body) < length:  # the client went away mid-request
@@ -84,43 +83,63 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return None
         return body
 
-    def _deliver(self, answer: FakeResponse) -> str:
+    def _wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` (at most the fake's ``hang_limit``); ``False`` when the connection must end."""
+        stopping = self.server.stopping.wait(min(seconds, self.server.fake.hang_limit))
+        return not stopping and seconds <= self.server.fake.hang_limit
+
+    def _deliver(self, reply: Reply) -> str:
         """Answer (or misbehave) as scripted; returns what happened, for the request log."""
-        delay = math.inf if answer.fault is Fault.HANG else answer.delay
-        if delay > 0:
-            stopping = self.server.stopping.wait(min(delay, self.server.fake.hang_limit))
-            if stopping or delay > self.server.fake.hang_limit:
-                self.close_connection = True
-                return "closed unanswered (hang ended)" if answer.fault is Fault.HANG else "closed unanswered (delay)"
-        if answer.fault is Fault.DROP:
+        delay = math.inf if reply.fault is Fault.HANG else reply.delay
+        if delay > 0 and not self._wait(delay):
+            self.close_connection = True
+            return "closed unanswered (hang ended)" if reply.fault is Fault.HANG else "closed unanswered (delay)"
+        if reply.fault is Fault.DROP:
             self.close_connection = True
             return "dropped"
-        if answer.fault is Fault.RESET:
+        if reply.fault is Fault.RESET:
             # Linger 0 makes the close send a TCP RST instead of a FIN.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             self.close_connection = True
             return "reset"
-        if answer.fault is Fault.DROP_MID_BODY:
-            self._send(answer, close=True, cut=True)
-            return f"{answer.status}, dropped mid-body"
-        self._send(answer, close=self.close_connection or self.server.stopping.is_set())
-        return str(answer.status)
+        complete = self._send(reply, close=self.close_connection or self.server.stopping.is_set() or reply.cut)
+        return str(reply.status) if complete else f"{reply.status}, dropped mid-body"
 
-    def _send(self, answer: FakeResponse, *, close: bool, cut: bool = False) -> None:
-        content = answer.content()
+    def _send(self, reply: Reply, *, close: bool) -> bool:
+        """Send the answer; ``False`` when its body was cut short (scripted, or the server stopping)."""
         lines = [
-            f"HTTP/1.1 {answer.status} {reason_phrase(answer.status)}",
+            f"HTTP/1.1 {reply.status} {reason_phrase(reply.status)}",
             f"Date: {email.utils.formatdate(usegmt=True)}",
         ]
-        lines += [f"{name}: {value}" for name, value in answer.wire_headers()]
+        lines += [f"{name}: {value}" for name, value in reply.headers]
+        chunked = reply.pieces is not None and reply.length is None
+        if chunked:
+            lines.append("Transfer-Encoding: chunked")
         if close:
             lines.append("Connection: close")
             self.close_connection = True
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         if self.command == "HEAD":  # the length is announced, the body never sent
-            content = b""
-        self.connection.sendall(head + (content[: len(content) // 2] if cut else content))
+            self.connection.sendall(head)
+            return True
+        if reply.pieces is None:
+            self.connection.sendall(head + reply.body)
+            return not reply.cut
+        self.connection.sendall(head)
+        for piece in reply.pieces():
+            if isinstance(piece, float):
+                if not self._wait(piece):
+                    self.close_connection = True
+                    return False
+            elif piece:
+                self.connection.sendall(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+        if reply.cut:
+            self.close_connection = True
+            return False
+        if chunked:
+            self.connection.sendall(b"0\r\n\r\n")
+        return True
 
 
 class _TCPServer(socketserver.TCPServer):
@@ -129,7 +148,7 @@ class _TCPServer(socketserver.TCPServer):
     # and sit in SYN retransmits (seconds each), which looks like a slow server.
     request_queue_size = 1024
 
-    def __init__(self, fake: FakeOpenRouter, port: int, on_request: Callable[[str], None] | None) -> None:
+    def __init__(self, fake: FakeAPI, port: int, on_request: Callable[[str], None] | None) -> None:
         super().__init__((HOST, port), _Handler)
         self.fake = fake
         self.on_request = on_request
@@ -176,9 +195,9 @@ class _TCPServer(socketserver.TCPServer):
 
 
 class FakeServer:
-    """A running server for one ``FakeOpenRouter``; created by ``FakeOpenRouter.start()``."""
+    """A running server for one fake; created by ``FakeOpenRouter.start()``."""
 
-    def __init__(self, fake: FakeOpenRouter, port: int, on_request: Callable[[str], None] | None) -> None:
+    def __init__(self, fake: FakeAPI, port: int, on_request: Callable[[str], None] | None) -> None:
         self._server = _TCPServer(fake, port, on_request)
         self.port: int = self._server.server_address[1]
         self.url = f"http://{HOST}:{self.port}/api/v1"

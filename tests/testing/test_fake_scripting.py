@@ -14,7 +14,8 @@ from openrouter.testing import (
     Fault,
     RecordedRequest,
 )
-from openrouter.testing._api import api_path, parse_route_key
+from openrouter.testing._router import Matcher, router
+from openrouter.testing._wire import api_path
 
 
 @pytest.mark.parametrize("status", sorted(DOCUMENTED_ERROR_MESSAGES))
@@ -77,22 +78,43 @@ def test_invalid_responses_are_refused(kwargs: dict[str, object], message: str) 
 @pytest.mark.parametrize(
     ("key", "expected"),
     [
-        ("*", (None, None)),
-        ("GET /credits", ("GET", "/credits")),
-        ("get /api/v1/credits", ("GET", "/credits")),
-        ("/credits/coinbase", (None, "/credits/coinbase")),
-        ("getCredits", ("GET", "/credits")),
-        ("createCoinbaseCharge", ("POST", "/credits/coinbase")),
+        ("*", Matcher()),
+        ("GET /credits", Matcher(method="GET", path="/credits")),
+        ("get /api/v1/credits", Matcher(method="GET", path="/credits")),
+        ("/credits/coinbase", Matcher(path="/credits/coinbase")),
+        ("GET /keys/abc", Matcher(method="GET", path="/keys/abc")),
+        ("getCredits", Matcher(operations=frozenset({"getCredits"}))),
+        ("createCoinbaseCharge", Matcher(operations=frozenset({"createCoinbaseCharge"}))),
+        ("credits_get_credits", Matcher(operations=frozenset({"getCredits"}))),
+        ("chat_send_async", Matcher(operations=frozenset({"sendChatCompletionRequest"}))),
+        ("GET /keys/{hash}", Matcher(operations=frozenset({"getKey"}))),
+        ("/keys/{hash}", Matcher(operations=frozenset({"getKey", "updateKeys", "deleteKeys"}))),
+        ("POST /audio/transcriptions", Matcher(method="POST", path="/audio/transcriptions")),
     ],
 )
-def test_queue_keys(key: str, expected: tuple[str | None, str | None]) -> None:
-    assert parse_route_key(key) == expected
+def test_queue_keys(key: str, expected: Matcher) -> None:
+    assert router().matcher(key) == expected
 
 
-@pytest.mark.parametrize("key", ["credits", "GET credits", "", "G3T /credits"])
-def test_bad_queue_keys_are_refused(key: str) -> None:
-    with pytest.raises(ValueError, match="queue key"):
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("credits", "queue key"),
+        ("GET credits", "queue key"),
+        ("", "queue key"),
+        ("G3T /credits", "queue key"),
+        ("getCredit", "did you mean getCredits"),
+        ("GET /keys/{id}", "no operation has the path template"),
+    ],
+)
+def test_bad_queue_keys_are_refused(key: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         FakeOpenRouter().queue(key, FakeResponse())
+
+
+def test_queue_refuses_what_is_not_an_answer() -> None:
+    with pytest.raises(TypeError, match="FakeResponse, FakeStream, FakeDownload"):
+        FakeOpenRouter().queue("*", {"json": 1})  # type: ignore[arg-type]
 
 
 def test_api_path_strips_only_the_prefix() -> None:

@@ -132,12 +132,12 @@ def test_coinbase_charge_answers_the_full_payload(wire: Wire) -> None:
     [
         (b"{not json", "not valid JSON"),
         (b"NaN", "not valid JSON"),
-        (b"[]", "expected a JSON object"),
+        (b"[]", "the body must be an object"),
         (json.dumps({"sender": SENDER, "chain_id": 1}).encode(), "amount is required"),
         (json.dumps({**CHARGE, "amount": 0}).encode(), "amount must be"),
         (json.dumps({**CHARGE, "amount": True}).encode(), "amount must be"),
         (json.dumps({**CHARGE, "amount": "5"}).encode(), "amount must be"),
-        (json.dumps({**CHARGE, "sender": "0x12"}).encode(), "sender must be"),
+        (json.dumps({**CHARGE, "sender": "0x12"}).encode(), "sender must match"),
         (json.dumps({**CHARGE, "chain_id": 5}).encode(), "chain_id must be one of 1, 137, 8453"),
     ],
 )

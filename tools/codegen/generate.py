@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tools.codegen import config, docs, facade, functions, models, operations, registry, templates, testgen, text
 from tools.codegen.document import Document
+from tools.codegen.fakegen import render as fake_files
 from tools.codegen.schema import Builder, ClassDef, request_components
 
 # Where generated files live; a file there whose first line is the header and that the generator
@@ -75,6 +76,7 @@ def build(root: Path) -> Generated:
     for name in ("oauth_create_authorization_url", "oauth_create_sha256_code_challenge"):
         files[f"openrouter_funcs/{name}.py"] = templates.render(name)
     files["openrouter_funcs/_registry.py"] = registry.render(emitted)
+    files.update(fake_files(document, ops))  # openrouter/testing/_routes.py and _fakedata.json
     tag_descriptions = {tag["name"]: tag.get("description", "") for tag in document.raw.get("tags") or ()}
     spaces = facade.group(live, oauth_helpers(), tag_descriptions)
     files["openrouter/_resources/__init__.py"] = (

@@ -57,12 +57,12 @@ def returns_doc(op: Op) -> list[str]:
     typed = f"a typed status error ({statuses}) or any other" if statuses else "any"
     value = f"``Ok({response_type(op)})``"
     if op.stream:
-        value += f'; with ``"{op.stream.field}": True``, ``Ok({stream_type(op)})`` (iterate it for the events)'
+        value += f'; with ``"{op.stream.field}": True``, ``Ok({stream_type(op)})`` (iterate it for the events);'
     elif op.download:
-        value += ", the unread body (close it, or use ``with``)"
-    line = f"{value}; or ``Err``: {typed} ``OpenRouterSDKError``."
-    if not op.stream and not op.download:
-        line = f"{value}, or ``Err``: {typed} ``OpenRouterSDKError``."
+        value += ", the unread body (close it, or use ``with``);"
+    else:
+        value += ","
+    line = f"{value} or ``Err``: {typed} ``OpenRouterSDKError``."
     return text.wrap(line, text.LINE_LENGTH - 8)
 
 

@@ -78,14 +78,11 @@ def event_class(builder: Builder, document: Document, name: str, data: Any) -> s
         return None
     if definition.mapping and definition.discriminator:
         return definition.mapping.get(str(data.get(definition.discriminator)))
+    tag = data.get("type")
     for member in definition.members:
-        if len(member.names) != 1:
-            continue
-        (member_name,) = member.names
-        if member_name in document.schemas and tag_of(document.schemas[member_name], None, document) == data.get(
-            "type"
-        ):
-            return member_name
+        name = next(iter(member.names)) if len(member.names) == 1 else ""
+        if name in document.schemas and tag_of(document.schemas[name], None, document) == tag:
+            return name
     return None
 
 

@@ -39,6 +39,10 @@ DOCUMENTED_ERROR_MESSAGES: Mapping[int, str] = {
 }
 
 
+_PIECE = 65536  # the most a FakeDownload sends at a time
+_BLOCK = bytes(range(256)) * (_PIECE // 256 + 1)  # any slice [k:k + _PIECE] with k < 256 continues the pattern
+
+
 class _NoJSON(enum.Enum):
     NO_JSON = "NO_JSON"
 
@@ -194,11 +198,7 @@ class FakeResponse:
         return cls(fault=Fault.HANG)
 
 
-_PIECE = 65536  # the most a FakeDownload sends at a time
-_BLOCK = bytes(range(256)) * (_PIECE // 256 + 1)  # any slice [k:k + _PIECE] with k < 256 continues the pattern
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen
 class FakeDownload:
     """A binary answer of ``size`` bytes, generated while it is sent (never held whole in memory).
 
@@ -220,12 +220,12 @@ class FakeDownload:
     """
 
     size: int = attrs.field(validator=_check_size)
-    content_type: str | None = None
-    status: int = attrs.field(default=200, validator=_check_status)
-    headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_headers)
-    delay: float = attrs.field(default=0.0, validator=_check_delay)
-    fault: Fault | None = attrs.field(default=None, converter=attrs.converters.optional(Fault))
-    chunk_size: int = attrs.field(default=65536, validator=attrs.validators.and_(_check_size, attrs.validators.ge(1)))
+    content_type: str | None = attrs.field(default=None, kw_only=True)
+    status: int = attrs.field(default=200, kw_only=True, validator=_check_status)
+    headers: tuple[tuple[str, str], ...] = attrs.field(default=(), kw_only=True, converter=_headers)
+    delay: float = attrs.field(default=0.0, kw_only=True, validator=_check_delay)
+    fault: Fault | None = attrs.field(default=None, kw_only=True, converter=attrs.converters.optional(Fault))
+    chunk_size: int = attrs.field(default=_PIECE, kw_only=True, validator=[_check_size, attrs.validators.ge(1)])
 
     @staticmethod
     def pattern(size: int) -> bytes:

@@ -86,6 +86,9 @@ def _parts(value: Iterable[Any] | None) -> tuple[Any, ...] | None:
     return None if value is None else tuple(value)
 
 
+_optional_count = attrs.validators.optional([attrs.validators.instance_of(int), attrs.validators.ge(0)])
+
+
 def _headers(value: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
     return tuple((str(name), str(val)) for name, val in (value or {}).items())
 
@@ -131,7 +134,7 @@ def _set(data: Any, path: Path, value: Any) -> Any:
     return out
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen
 class FakeStream:
     """A scripted ``text/event-stream`` answer.
 
@@ -158,20 +161,22 @@ class FakeStream:
             connection after half of the events.
 
     Example:
+        >>> FakeStream([Comment(), "Hel", Pause(0.5), "lo"])  # for chat: two content chunks, then [DONE]
+        FakeStream(4 parts)
         >>> FakeStream.text("Hel", "lo", error_after=2)  # role chunk, "Hel", then an in-band error
-        FakeStream(...)
+        FakeStream(2 parts)
     """
 
     events: tuple[Any, ...] | None = attrs.field(default=None, converter=_parts)
-    framed: bool = False
-    done: bool = True
-    error_after: int | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.ge(0)))
-    error: StreamError = StreamError()
-    drop_after: int | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.ge(0)))
-    status: int = 200
-    headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_headers)
-    delay: float = attrs.field(default=0.0, validator=attrs.validators.ge(0))
-    fault: Fault | None = attrs.field(default=None, converter=attrs.converters.optional(Fault))
+    framed: bool = attrs.field(default=False, kw_only=True)
+    done: bool = attrs.field(default=True, kw_only=True)
+    error_after: int | None = attrs.field(default=None, kw_only=True, validator=_optional_count)
+    error: StreamError = attrs.field(default=StreamError(), kw_only=True)
+    drop_after: int | None = attrs.field(default=None, kw_only=True, validator=_optional_count)
+    status: int = attrs.field(default=200, kw_only=True)
+    headers: tuple[tuple[str, str], ...] = attrs.field(default=(), kw_only=True, converter=_headers)
+    delay: float = attrs.field(default=0.0, kw_only=True, validator=attrs.validators.ge(0))
+    fault: Fault | None = attrs.field(default=None, kw_only=True, converter=attrs.converters.optional(Fault))
 
     def __repr__(self) -> str:
         return "FakeStream(...)" if self.events is None else f"FakeStream({len(self.events)} parts)"

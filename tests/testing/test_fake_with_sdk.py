@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -27,6 +27,9 @@ from openrouter_funcs.credits_create_coinbase_charge import (
 )
 from openrouter_funcs.credits_get_credits import credits_get_credits, credits_get_credits_async
 from openrouter_funcs.models import ChainId
+
+if TYPE_CHECKING:
+    from openrouter_funcs.models.ops.credits_create_coinbase_charge import CreateCoinbaseChargeRequestDict
 
 SENDER = "0x" + "cd" * 20
 NO_RETRIES = RequestOptions(retries=None)
@@ -114,9 +117,10 @@ def test_error_statuses_become_typed_errors(openrouter_fake: FakeOpenRouter) -> 
 
 def test_charge_errors(openrouter_fake: FakeOpenRouter) -> None:
     core = openrouter_fake.core()
+    # The SDK lets unknown chain ids through (an open enum); the API refuses them.
+    unknown_chain = cast("CreateCoinbaseChargeRequestDict", {"amount": 5, "sender": SENDER, "chain_id": 5})
     with pytest.warns(DeprecationWarning, match="deprecated"):
-        # The SDK lets unknown chain ids through (an open enum); the API refuses them.
-        bad = _error(credits_create_coinbase_charge(core, None, {"amount": 5, "sender": SENDER, "chain_id": 5}))
+        bad = _error(credits_create_coinbase_charge(core, None, unknown_chain))
     assert isinstance(bad, BadRequestResponseError)
     assert "chain_id must be one of" in str(bad)
     openrouter_fake.coinbase_gone = True

@@ -13,11 +13,14 @@ give the SDK, in place of ``https://openrouter.ai/api/v1``.
 Prism validates every request against the document (its default for ``mock``): a missing or
 non-bearer Authorization header answers the document's 401, an invalid body its 400. Responses
 are the document's examples; ``Prefer: code=404`` picks the documented 404 (and a code that the
-operation does not document answers Prism's own 404 problem document).
+operation does not document answers Prism's own 404 problem document). ``Prefer: dynamic=true``
+answers a body generated from the schema instead; Prism runs with a fixed ``--seed``, so that
+body is the same on every run (the generator is re-seeded for each request).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -44,6 +47,9 @@ NPM_CI_TIMEOUT_S = 600.0
 STARTUP_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
 MIN_NODE = (18, 20, 1)  # @stoplight/prism-cli 5.14.2 declares engines.node ">=18.20.1"
+
+# Dynamic answers (``Prefer: dynamic=true``) are generated from this seed: the same bodies every run.
+PRISM_SEED = "openrouter-python-conformance"
 
 FIX_HINT = "install Node.js >= 18.20.1 and npm, then rerun"
 
@@ -164,21 +170,16 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> flo
             time.sleep(0.1)
 
 
-@pytest.fixture(scope="session")
-def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a Prism mock of the OpenAPI document: the SDK's ``server_url`` for it.
-
-    Only ever on 127.0.0.1. The log (every request, with Prism's validation messages) is in the
-    session's temporary directory, ``prism0/prism.log``.
-    """
-    if not (REPO_ROOT / DOCUMENT).is_file():
-        pytest.fail(f"conformance tests: the OpenAPI document {DOCUMENT.as_posix()} is missing", pytrace=False)
+@contextlib.contextmanager
+def _serve(document: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """Run ``prism mock document`` on 127.0.0.1 and a free port; yield its base URL; stop it after."""
     node = _node()
     _ensure_prism_installed()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("prism") / "prism.log"
-    command = [node, str(PRISM_BIN), "mock", str(DOCUMENT), "--host", "127.0.0.1", "--port", str(port)]
+    log = tmp_path_factory.mktemp(name) / "prism.log"
+    command = [node, str(PRISM_BIN), "mock", str(document), "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--seed", PRISM_SEED]
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command,
@@ -193,3 +194,31 @@ def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a Prism mock of the OpenAPI document: the SDK's ``server_url`` for it.
+
+    Only ever on 127.0.0.1. The log (every request, with Prism's validation messages) is in the
+    session's temporary directory, ``prism0/prism.log``.
+    """
+    if not (REPO_ROOT / DOCUMENT).is_file():
+        pytest.fail(f"conformance tests: the OpenAPI document {DOCUMENT.as_posix()} is missing", pytrace=False)
+    with _serve(DOCUMENT, tmp_path_factory, "prism") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def prism_patched_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second Prism, serving the document with ``openapi/overlay.yaml`` applied (started on first use).
+
+    The SDK is generated from the patched document; the overlay changes one operation (the
+    Coinbase charge gets back its request body and 200 answer), which only this server can check.
+    """
+    from tests.openapi_document import patched_document
+
+    patched = tmp_path_factory.mktemp("patched-document") / "openrouter.patched.json"
+    patched.write_text(json.dumps(patched_document()), encoding="utf-8")
+    with _serve(patched, tmp_path_factory, "prism-patched") as url:
+        yield url

@@ -1,60 +1,27 @@
-"""The ``openrouter`` command: check credits, create the (deprecated) Coinbase charge, run the fake, demo.
+"""The ``openrouter`` command: chat, call any operation, list models and keys, run the fake, demo.
 
-Exit codes: 0 success, 1 the API (or the connection to it) failed, 2 bad usage or input.
-Nothing here prints the API key: SDK messages are redacted, and the key is never echoed.
+Exit codes: 0 success, 1 the API (or the connection to it) failed, 2 bad usage or input,
+130 interrupted. Errors are one stderr line. Nothing here prints the API key: SDK messages are
+redacted, and the key is never echoed. The commands live in ``_cli_api`` (those that call the API)
+and here (the fake server, the demo, parsing and the entry point).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import logging
 import os
 import signal
 import sys
 import threading
-import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any
 
-if TYPE_CHECKING:
-    from openrouter_core import OpenRouterCore, OpenRouterSDKError
-    from openrouter_funcs.models.ops.credits_create_coinbase_charge import CreateCoinbaseChargeRequestDict
+from openrouter._cli_common import EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PROG, UsageError, err
 
 __all__ = ["main"]
 
-PROG = "openrouter"
-EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130  # the shell convention for Ctrl-C
-
-_NO_KEY = (
-    "no API key: pass --api-key KEY or set OPENROUTER_API_KEY "
-    "(the variable is safer: command-line arguments show up in process lists)"
-)
-_COINBASE_NOTE = (
-    "note: OpenRouter has deprecated the Coinbase charge endpoint; today it answers 410 Gone. "
-    "Use the web credits purchase flow instead."
-)
-
-
-class _UsageError(Exception):
-    """Bad input found after parsing; printed as one line, exit 2."""
-
-
-def _err(message: str) -> None:
-    print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
-
 
 # --- parsing ---------------------------------------------------------------------------------------
-
-
-def _number(text: str) -> float:
-    """An amount as typed: ``100`` stays an int on the wire, ``12.5`` a float."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
 
 
 def _port(text: str) -> int:
@@ -81,12 +48,21 @@ def _add_global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool)
     group.add_argument(
         "--api-key", metavar="KEY", default=default, help="API key (default: $OPENROUTER_API_KEY, which is safer)"
     )
+    group.add_argument(
+        "--fake",
+        action="store_true",
+        default=argparse.SUPPRESS if in_subcommand else False,
+        help="answer from a built-in fake OpenRouter (in process, no key or network needed)",
+    )
     group.add_argument("--timeout-ms", metavar="MS", type=float, default=default, help="per-attempt timeout")
     group.add_argument(
         "--retries",
         choices=("default", "none"),
         default=default,
-        help="'default': retry for up to 8 s (one stderr line per retry); 'none': one attempt only",
+        help=(
+            "'default': retry calls without side effects for up to 8 s (one stderr line per retry);"
+            " 'none': one attempt only"
+        ),
     )
     group.add_argument(
         "--debug",
@@ -113,17 +89,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
-    credits = command("credits", _run_credits, "show total credits, usage and what remains (needs a management key)")
-    credits.add_argument("--json", action="store_true", help="print the API's data as JSON")
+    from openrouter._cli_api import add_commands
 
-    charge = command(
-        "coinbase-charge", _run_coinbase_charge, "create a Coinbase charge (deprecated: today's API answers 410 Gone)"
-    )
-    charge.add_argument("--amount", type=_number, required=True, help="US dollars, greater than 0")
-    charge.add_argument("--sender", required=True, metavar="0xADDRESS", help="the paying EVM address")
-    charge.add_argument("--chain-id", type=int, required=True, help="1 (Ethereum), 137 (Polygon) or 8453 (Base)")
-    charge.add_argument("--json", action="store_true", help="print the API's data as JSON")
-
+    add_commands(command)
     fake = command("fake-server", _run_fake_server, "run a fake OpenRouter on 127.0.0.1 until Ctrl-C")
     fake.add_argument("--port", type=_port, default=0, help="TCP port (default: a free one, printed at start)")
     fake.add_argument(
@@ -136,152 +104,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-# --- API commands --------------------------------------------------------------------------------
-
-
-def _core(args: argparse.Namespace) -> OpenRouterCore:
-    key = args.api_key or os.environ.get("OPENROUTER_API_KEY") or None
-    if key is None:
-        hint = "" if args.server_url else "; or try `openrouter demo`, which needs none"
-        raise _UsageError(_NO_KEY + hint)
-    from openrouter_core import OpenRouterCore
-
-    options: dict[str, Any] = {"debug": True} if args.debug else {}
-    if args.debug:
-        _log_debug_to_stderr()
-    else:
-        _show_retries()
-    if args.timeout_ms is not None:
-        options["timeout_ms"] = args.timeout_ms
-    options["retry_config"] = _retry_config(getattr(args, "retries", None))
-    try:
-        return OpenRouterCore(key, server_url=args.server_url, **options)
-    except ValueError as exc:  # an invalid URL, timeout or environment variable; the message names it
-        message = str(exc)
-        for option in ("server_url", "timeout_ms"):
-            if message.startswith(option + ":"):
-                message = "--" + option.replace("_", "-") + message[len(option) :]
-        raise _UsageError(message) from None
-
-
-def _retry_config(choice: str | None) -> Any:
-    """The CLI's retries: a person is waiting, so a dead server is reported within 10 s, not 30."""
-    if choice == "none":
-        return None
-    from openrouter_core import BackoffStrategy, RetryConfig
-
-    budget = BackoffStrategy(initial_interval=500, max_interval=2_000, exponent=2, max_elapsed_time=8_000)
-    return RetryConfig(backoff=budget, max_attempts=5)
-
-
-class _RetryLines(logging.Handler):
-    """Prints the SDK's retry notices as they happen: ``openrouter: retrying in 1.0 s, attempt 2 of 5: ...``."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if hasattr(record, "openrouter_retry"):
-            _err(record.getMessage())
-
-
-def _log_debug_to_stderr() -> None:
-    # --debug: everything the debug core logs (redacted) goes to stderr, retry notices included.
-    logger = logging.getLogger("openrouter.debug")
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-
-
-def _show_retries() -> None:
-    logger = logging.getLogger("openrouter")
-    if not any(isinstance(handler, _RetryLines) for handler in logger.handlers):
-        logger.addHandler(_RetryLines(logging.INFO))
-    if logger.level == logging.NOTSET or logger.level > logging.INFO:
-        logger.setLevel(logging.INFO)
-
-
-def _failed(error: OpenRouterSDKError) -> int:
-    from openrouter_core import SDKValidationError
-
-    _err(f"error: {error}")
-    return EXIT_USAGE if isinstance(error, SDKValidationError) else EXIT_API_ERROR
-
-
-def _money(value: float) -> str:
-    # Two decimals like a bill, but never hide a small usage such as $0.0012.
-    text = f"{value:,.6f}".rstrip("0")
-    whole, _, cents = text.partition(".")
-    return f"${whole}.{cents.ljust(2, '0')}"
-
-
-def _table(rows: Sequence[tuple[str, str]], out: TextIO, *, right: bool = False) -> None:
-    label_width = max(len(label) for label, _ in rows)
-    value_width = max(len(value) for _, value in rows)
-    for label, value in rows:
-        print(
-            f"{label:<{label_width}}  {value:>{value_width}}" if right else f"{label:<{label_width}}  {value}", file=out
-        )
-
-
-def _run_credits(args: argparse.Namespace) -> int:
-    from openrouter_funcs.credits_get_credits import credits_get_credits
-
-    with _core(args) as core:
-        result = credits_get_credits(core)
-    if not result.ok:
-        return _failed(result.error)
-    data = result.value.data
-    if args.json:
-        print(json.dumps({"total_credits": data.total_credits, "total_usage": data.total_usage}, indent=2))
-    else:
-        rows = [("Total credits", _money(data.total_credits)), ("Used", _money(data.total_usage))]
-        _table([*rows, ("Remaining", _money(data.total_credits - data.total_usage))], sys.stdout, right=True)
-    return EXIT_OK
-
-
-def _run_coinbase_charge(args: argparse.Namespace) -> int:
-    import attrs
-
-    from openrouter_funcs.credits_create_coinbase_charge import credits_create_coinbase_charge
-
-    request: CreateCoinbaseChargeRequestDict = {"amount": args.amount, "sender": args.sender, "chain_id": args.chain_id}
-    with _core(args) as core, warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # said once below, in words
-        result = credits_create_coinbase_charge(core, None, request)
-    if result.exchange.attempts:  # not for input the SDK refused before sending
-        _err(_COINBASE_NOTE)
-    if not result.ok:
-        return _failed(result.error)
-    charge = result.value.data
-    if args.json:
-        print(json.dumps(attrs.asdict(charge), indent=2))
-        return EXIT_OK
-    intent = charge.web3_data.transfer_intent
-    print(f"Coinbase charge {charge.id}")
-    _table(
-        [
-            ("Created", charge.created_at),
-            ("Expires", charge.expires_at),
-            ("Chain", str(int(intent.metadata.chain_id))),
-            ("Sender", intent.metadata.sender),
-            ("Contract", intent.metadata.contract_address),
-            ("Recipient", intent.call_data.recipient),
-            ("Amount", f"{intent.call_data.recipient_amount} + fee {intent.call_data.fee_amount} (token units)"),
-            ("Currency", intent.call_data.recipient_currency),
-        ],
-        sys.stdout,
-    )
-    return EXIT_OK
-
-
 # --- fake server and demo ------------------------------------------------------------------------
 
 
 def _only_debug_applies(args: argparse.Namespace) -> None:
     given = [flag for flag, value in (("--server-url", args.server_url), ("--api-key", args.api_key)) if value]
+    if args.fake:
+        given.append("--fake")
     if args.timeout_ms is not None:
         given.append("--timeout-ms")
     if given:
-        raise _UsageError(f"{args.command_name} does not use {', '.join(given)}")
+        raise UsageError(f"{args.command_name} does not use {', '.join(given)}")
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -299,7 +132,7 @@ def _run_fake_server(args: argparse.Namespace) -> int:
     try:
         fake.start(args.port, on_request=None if args.quiet else log)
     except OSError as exc:
-        _err(f"error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}")
+        err(f"error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}")
         return EXIT_API_ERROR
     # Ctrl-C and SIGTERM (a service manager, `kill`) stop it cleanly. Both handlers are set here
     # rather than inherited: a shell that runs jobs in the background starts them with SIGINT
@@ -327,7 +160,7 @@ def _run_fake_server(args: argparse.Namespace) -> int:
 
 def _run_demo(args: argparse.Namespace) -> int:
     _only_debug_applies(args)
-    from openrouter.testing._demo import run_demo
+    from openrouter._demo import run_demo
 
     return run_demo(sys.stdout, debug=bool(args.debug))
 
@@ -338,14 +171,14 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return run(args)
-    except (_UsageError, KeyboardInterrupt, BrokenPipeError):
+    except (UsageError, KeyboardInterrupt, BrokenPipeError):
         raise
     except Exception as exc:  # a bug, or an environment problem the SDK reports by raising
         if args.debug:
             import traceback
 
             traceback.print_exc()
-        _err(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        err(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
         return EXIT_API_ERROR
 
 
@@ -365,11 +198,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
         run: Callable[[argparse.Namespace], int] = args.run
         return _run_guarded(run, args)
-    except _UsageError as exc:
-        _err(f"error: {exc}")
+    except UsageError as exc:
+        err(f"error: {exc}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        _err("interrupted")
+        err("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`openrouter demo | head`): not an error of ours or of the API.

@@ -9,11 +9,12 @@ from _cli_helpers import CLI_KEY, Run, clean_env
 
 @pytest.fixture
 def run_cli() -> Run:
-    """Run ``python -m openrouter ARGS`` (warnings are errors) and return the finished process."""
+    """Run ``python -m openrouter ARGS`` (warnings are errors, ``stdin`` as input) and return the finished process."""
 
-    def run(*args: str, api_key: str | None = CLI_KEY) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, api_key: str | None = CLI_KEY, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-W", "error", "-m", "openrouter", *args],
+            input=stdin,
             capture_output=True,
             text=True,
             env=clean_env(api_key),

@@ -66,7 +66,7 @@ def test_no_key_says_how_to_set_one(run_cli: Run) -> None:
     assert result.returncode == 2
     assert "--api-key" in result.stderr
     assert "OPENROUTER_API_KEY" in result.stderr
-    assert "openrouter demo" in result.stderr
+    assert "--fake" in result.stderr
     assert len(result.stderr.splitlines()) == 1
     _no_noise(result)
 
@@ -150,18 +150,28 @@ def test_demo(run_cli: Run) -> None:
     result = run_cli("demo", api_key=None)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
+    steps = [line for line in out.splitlines() if re.match(r"\d\. ", line)]
+    assert [step.split(":")[0] for step in steps] == [
+        "1. A streamed chat",
+        "2. Standalone functions return a Result (Ok or Err) and never raise",
+        "3. The client object returns the value, or raises the error",
+        "4. Errors come back typed, with one-line messages",
+        "5. A stream that fails midway",
+    ]
     for expected in (
-        "1. Standalone functions",
-        "2. The client object",
-        "3. The Coinbase charge",
-        "4. Errors",
-        "credits_get_credits(core)",
-        "await client.credits.get_credits_async()",
-        "GoneResponseError: HTTP 410 Gone",
+        "> The capital of France is Paris.",
+        "stream.collect() -> Ok(ChatResult): 'The capital of France is Paris.'",
+        "usage: 25 prompt + 10 completion tokens",
+        "(the fake keeps what you create)",
+        "await credits_get_credits_async(core) -> Ok",
+        "client.chat.send_async",
         "UnauthorizedResponseError: HTTP 401 Unauthorized: User not found.",
+        "a bad request, nothing sent -> Err(SDKValidationError): request.messages[0].role",
         "attempts=2",
         "Err(RequestTimeoutError): Request timed out after 300 ms",
-        "Done: the fake served 11 requests.",
+        "stream.error -> BadGatewayResponseError: stream error 502",
+        "the client object raises it from the loop -> BadGatewayResponseError",
+        "Done: the fake served 14 requests.",
     ):
         assert expected in out
     assert result.stderr == ""

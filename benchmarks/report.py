@@ -200,7 +200,9 @@ installed by the benchmark into its own virtualenv (`benchmarks/.official-venv`,
 has the same import name as our facade) and measured in subprocesses in the same run, against
 the same baselines. Its imports and cold call run like ours; its steady calls run in a worker
 process whose blocks are interleaved with raw httpx's and ours. Its chat call is
-`OpenRouter(api_key=..., server_url=...).chat.send(**request)` (`send_async` for async).
+`OpenRouter(api_key=..., server_url=...).chat.send(**request)` (`send_async` for async). It has
+no standalone functions, so its import row is its lightest useful import, the client class,
+beside this SDK's median over its operation modules.
 
 {render_record(record)}
 

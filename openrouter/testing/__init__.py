@@ -35,14 +35,28 @@ Recorded requests hide the ``Authorization`` header unless asked: ``request.head
 (``openrouter_fake_core``, ``openrouter_fake_client``).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from openrouter.testing._fake import Responder
-from openrouter.testing._inprocess import AsyncFakeTransport, FakeTransport
 from openrouter.testing._openrouter import FAKE_API_KEY, IN_PROCESS_URL, FakeOpenRouter
 from openrouter.testing._requests import REDACTED, RecordedRequest
 from openrouter.testing._responses import DOCUMENTED_ERROR_MESSAGES, FakeDownload, FakeResponse
-from openrouter.testing._router import OPERATIONS
 from openrouter.testing._streams import Comment, Event, FakeStream, Malformed, Pause, Raw, StreamError
 from openrouter.testing._wire import Fault
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from openrouter.testing._inprocess import AsyncFakeTransport, FakeTransport
+
+    OPERATIONS: Mapping[str, str]
+
+# Loaded on first access (PEP 562): the transports and the route table are not needed to import.
+_LAZY = {
+    "AsyncFakeTransport": "openrouter.testing._inprocess",
+    "FakeTransport": "openrouter.testing._inprocess",
+    "OPERATIONS": "openrouter.testing._router",
+}
 
 __all__ = [
     "DOCUMENTED_ERROR_MESSAGES",
@@ -66,3 +80,18 @@ __all__ = [
     "Responder",
     "StreamError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -24,13 +24,10 @@ from openrouter.testing import _data
 from openrouter.testing._checks import Call
 from openrouter.testing._requests import RecordedRequest
 from openrouter.testing._responses import FakeDownload, FakeResponse
-from openrouter.testing._streams import FakeStream, StreamShape
+from openrouter.testing._streams import Answer, FakeStream, StreamShape
 from openrouter.testing._wire import Reply
 
 __all__ = ["Answer", "charge_payload", "content_type", "default_answer", "paginate", "reply", "shape"]
-
-Answer = FakeResponse | FakeStream | FakeDownload
-"""A scripted or default answer, before it is shaped for its operation."""
 
 # What each audio format of the speech endpoint is sent as (its answer is documented as ``audio/*``).
 AUDIO_TYPES = {"mp3": "audio/mpeg", "pcm": "audio/pcm", "wav": "audio/wav", "opus": "audio/opus", "aac": "audio/aac"}

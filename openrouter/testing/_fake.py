@@ -11,18 +11,20 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from openrouter.testing._answers import Answer, default_answer, reply
-from openrouter.testing._checks import Call, describe, understand
 from openrouter.testing._requests import RecordedRequest
 from openrouter.testing._responses import FakeDownload, FakeResponse
-from openrouter.testing._router import Match, Matcher, Miss, router
-from openrouter.testing._state import Store
-from openrouter.testing._streams import FakeStream
-from openrouter.testing._validator import Problem
-from openrouter.testing._wire import Reply
+from openrouter.testing._streams import Answer, FakeStream
+
+if TYPE_CHECKING:
+    from openrouter.testing._checks import Call
+    from openrouter.testing._router import Match, Matcher, Miss
+    from openrouter.testing._state import Store
+    from openrouter.testing._validator import Problem
+    from openrouter.testing._wire import Reply
 
 __all__ = ["INVALID_KEY_MESSAGE", "FakeAPI", "Responder"]
 
@@ -62,11 +64,23 @@ class FakeAPI:
         self.coinbase_gone = coinbase_gone
         self.check_requests = check_requests
         self.hang_limit = float(hang_limit)
-        self.store = Store()
+        self._store: Store | None = None
         self._lock = threading.Lock()
         self._queue: list[tuple[Matcher, Responder]] = []
         self._requests: list[RecordedRequest] = []
         self._released = threading.Event()
+
+    # The routes, the document's data and the answers load on first use, not on import.
+
+    @property
+    def store(self) -> Store:
+        """What the fake keeps (keys, workspaces, guardrails, ...): ``fake.store.items("/keys")``."""
+        with self._lock:
+            if self._store is None:
+                from openrouter.testing._state import Store
+
+                self._store = Store()
+            return self._store
 
     # --- scripting and inspection ------------------------------------------------------------
 
@@ -85,6 +99,8 @@ class FakeAPI:
         Raises:
             ValueError: the key is malformed or names no operation.
         """
+        from openrouter.testing._router import router
+
         matcher = router().matcher(key)
         for response in responses:
             if not isinstance(response, (FakeResponse, FakeStream, FakeDownload)) and not callable(response):
@@ -106,6 +122,8 @@ class FakeAPI:
 
     def requests_for(self, key: str) -> list[RecordedRequest]:
         """The requests a queue key would match (``fake.requests_for("chat_send")``), oldest first."""
+        from openrouter.testing._router import router
+
         matcher = router().matcher(key)
         return [r for r in self.requests if matcher.matches(r.method, r.path, r.operation)]
 
@@ -126,7 +144,10 @@ class FakeAPI:
         with self._lock:
             self._queue.clear()
             self._requests.clear()
-        self.store.reset()
+        with self._lock:
+            store = self._store
+        if store is not None:
+            store.reset()
 
     # --- answering ---------------------------------------------------------------------------
 
@@ -135,6 +156,10 @@ class FakeAPI:
 
         The connectors call this; tests rarely need to.
         """
+        from openrouter.testing._answers import reply
+        from openrouter.testing._checks import understand
+        from openrouter.testing._router import Match, router
+
         routed = router().resolve(request.method, request.path, request.headers().get("content-type", ""))
         call: Call | None = None
         problems: list[Problem] = []
@@ -163,6 +188,8 @@ class FakeAPI:
     def _default(
         self, routed: Match | Miss, call: Call | None, problems: list[Problem], request: RecordedRequest, serial: int
     ) -> Answer:
+        from openrouter.testing._answers import default_answer
+
         refused = self._refused(routed, call, problems, request)
         if refused is not None or call is None:
             return refused or FakeResponse.error(404)
@@ -176,6 +203,9 @@ class FakeAPI:
         self, routed: Match | Miss, call: Call | None, problems: list[Problem], request: RecordedRequest
     ) -> FakeResponse | None:
         """The error the API answers before looking at what was asked, or ``None``."""
+        from openrouter.testing._checks import describe
+        from openrouter.testing._router import Miss
+
         if isinstance(routed, Miss) or call is None:
             if isinstance(routed, Miss) and routed.status == 405:
                 return FakeResponse.error(405, "Method Not Allowed", headers={"Allow": ", ".join(routed.allowed)})

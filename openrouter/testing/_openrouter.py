@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from openrouter.testing._fake import FakeAPI
-from openrouter.testing._inprocess import AsyncFakeTransport, FakeTransport
-from openrouter.testing._server import FakeServer
 from openrouter.testing._wire import API_PREFIX
 
 if TYPE_CHECKING:
     from types import TracebackType
 
     from openrouter import OpenRouter
+    from openrouter.testing._server import FakeServer
     from openrouter_core import OpenRouterCore
 
 __all__ = ["FAKE_API_KEY", "IN_PROCESS_URL", "FakeOpenRouter"]
@@ -99,10 +98,14 @@ class FakeOpenRouter(FakeAPI):
 
     def transport(self) -> httpx.BaseTransport:
         """An httpx transport answering from this fake: ``httpx.Client(transport=fake.transport())``."""
+        from openrouter.testing._inprocess import FakeTransport
+
         return FakeTransport(self)
 
     def async_transport(self) -> httpx.AsyncBaseTransport:
         """An async httpx transport answering from this fake (asyncio)."""
+        from openrouter.testing._inprocess import AsyncFakeTransport
+
         return AsyncFakeTransport(self)
 
     def core(self, api_key: str = FAKE_API_KEY, **options: Any) -> OpenRouterCore:
@@ -159,6 +162,8 @@ class FakeOpenRouter(FakeAPI):
             RuntimeError: already serving.
             OSError: the port cannot be bound.
         """
+        from openrouter.testing._server import FakeServer
+
         with self._lock:
             if self._server is not None:
                 raise RuntimeError(f"already serving at {self._server.url}")

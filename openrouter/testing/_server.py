@@ -28,7 +28,7 @@ from openrouter.testing._wire import Fault, Reply, reason_phrase
 __all__ = ["HOST", "FakeServer"]
 
 HOST = "127.0.0.1"  # never another interface: the fake is for tests on this machine
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_BYTES = 128 * 1024 * 1024  # the API takes files up to 100 MB; the fake keeps what it records
 IDLE_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
 
@@ -67,8 +67,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _read_body(self) -> bytes | None:
         """The request body, or ``None`` after answering a request the fake cannot read."""
         if "chunked" in self.headers.get("transfer-encoding", "").lower():
-            self._send(FakeResponse.error(411, "Length Required: send a Content-Length").reply(), close=True)
-            return None
+            return self._read_chunked()
         raw = self.headers.get("content-length", "0").strip() or "0"
         if not raw.isdigit():
             self._send(FakeResponse.error(400, "Invalid Content-Length").reply(), close=True)
@@ -82,6 +81,30 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return None
         return body
+
+    def _read_chunked(self) -> bytes | None:
+        """A ``Transfer-Encoding: chunked`` body (trailers skipped), or ``None`` after refusing it."""
+        body = bytearray()
+        for _ in range(MAX_BODY_BYTES):  # bounded: every chunk but the last holds at least one byte
+            line = self.rfile.readline(1024).split(b";", 1)[0].strip()
+            try:
+                size = int(line, 16)
+            except ValueError:
+                self._send(FakeResponse.error(400, "Invalid chunked body").reply(), close=True)
+                return None
+            if size == 0:
+                while self.rfile.readline(1024).strip():  # trailers, up to the blank line
+                    pass
+                return bytes(body)
+            if len(body) + size > MAX_BODY_BYTES:
+                self._send(FakeResponse.error(413).reply(), close=True)
+                return None
+            chunk = self.rfile.read(size + 2)  # the data and its CRLF
+            if len(chunk) < size + 2:  # the client went away mid-request
+                self.close_connection = True
+                return None
+            body += chunk[:size]
+        return None  # pragma: no cover - unreachable: the size check ends the loop first
 
     def _wait(self, seconds: float) -> bool:
         """Wait up to ``seconds`` (at most the fake's ``hang_limit``); ``False`` when the connection must end."""

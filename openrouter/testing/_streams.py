@@ -14,13 +14,15 @@ import copy
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
+from openrouter.testing._responses import FakeDownload, FakeResponse, _check_status
 from openrouter.testing._wire import Fault, Piece, Reply
 
 __all__ = [
+    "Answer",
     "Comment",
     "Event",
     "FakeStream",
@@ -35,22 +37,33 @@ DONE = b"data: [DONE]\n\n"
 Path = tuple[str | int, ...]
 
 
-@attrs.frozen
-class Comment:
+# The parts are named tuples: values with a repr and equality, at a third of an attrs class's import cost.
+class Comment(NamedTuple):
     """An SSE comment line (``: OPENROUTER PROCESSING``): a keep-alive, never an event."""
 
     text: str = "OPENROUTER PROCESSING"
 
 
-@attrs.frozen
-class Pause:
-    """Silence for ``seconds`` before the next part (longer than the client's read timeout: it times out)."""
-
-    seconds: float = attrs.field(validator=[attrs.validators.ge(0.0), attrs.validators.lt(math.inf)])
+class _Pause(NamedTuple):
+    seconds: float
 
 
-@attrs.frozen
-class Event:
+class Pause(_Pause):
+    """Silence for ``seconds`` before the next part (longer than the client's read timeout: it times out).
+
+    Raises:
+        ValueError: ``seconds`` is negative or not finite.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, seconds: float) -> Pause:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds < math.inf:
+            raise ValueError(f"a pause lasts a finite number of seconds >= 0, got {seconds!r}")
+        return super().__new__(cls, float(seconds))
+
+
+class Event(NamedTuple):
     """One event: ``data`` (a JSON value, or a string sent as it is) and an optional ``event:`` name and ``id:``."""
 
     data: Any
@@ -58,23 +71,20 @@ class Event:
     id: str | None = None
 
 
-@attrs.frozen
-class StreamError:
+class StreamError(NamedTuple):
     """The operation's in-band error event (chat: a chunk with ``error`` and ``finish_reason: "error"``)."""
 
     message: str = "Provider returned error"
     code: int | str = 502
 
 
-@attrs.frozen
-class Malformed:
+class Malformed(NamedTuple):
     """A ``data:`` line whose text is not valid JSON."""
 
     text: str = '{"choices": [{"delta": {"content": "unterminated'
 
 
-@attrs.frozen
-class Raw:
+class Raw(NamedTuple):
     """Bytes sent as they are (anything the other parts cannot express)."""
 
     data: bytes
@@ -93,8 +103,7 @@ def _headers(value: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
     return tuple((str(name), str(val)) for name, val in (value or {}).items())
 
 
-@attrs.frozen(kw_only=True)
-class StreamShape:
+class StreamShape(NamedTuple):
     """What one operation's events look like: its opening and closing events, text deltas and errors.
 
     Built by the fake from the API document; tests rarely need one.
@@ -173,7 +182,7 @@ class FakeStream:
     error_after: int | None = attrs.field(default=None, kw_only=True, validator=_optional_count)
     error: StreamError = attrs.field(default=StreamError(), kw_only=True)
     drop_after: int | None = attrs.field(default=None, kw_only=True, validator=_optional_count)
-    status: int = attrs.field(default=200, kw_only=True)
+    status: int = attrs.field(default=200, kw_only=True, validator=_check_status)
     headers: tuple[tuple[str, str], ...] = attrs.field(default=(), kw_only=True, converter=_headers)
     delay: float = attrs.field(default=0.0, kw_only=True, validator=attrs.validators.ge(0))
     fault: Fault | None = attrs.field(default=None, kw_only=True, converter=attrs.converters.optional(Fault))
@@ -287,3 +296,7 @@ def _get(data: Any, path: Path) -> Any:
     for key in path:
         data = data[key]
     return data
+
+
+Answer = FakeResponse | FakeStream | FakeDownload
+"""A scripted or default answer, before it is shaped for its operation."""

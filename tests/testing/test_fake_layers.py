@@ -144,14 +144,25 @@ def test_route_facts_are_written_once() -> None:
 
 
 def test_importing_the_package_is_cheap() -> None:
+    """``import openrouter.testing`` loads the wire types and the fake; routes, data and connectors wait."""
     code = """
 import json, sys
 import openrouter.testing
+loaded = sorted(m for m in sys.modules if m.startswith("openrouter.testing."))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("jsonschema", "yaml", "openrouter_funcs"))
+openrouter.testing.FakeTransport
 from openrouter.testing import _data
-print(json.dumps({
-    "data_loaded": _data.load.cache_info().currsize,
-    "heavy": sorted(m for m in sys.modules if m.split(".")[0] in ("jsonschema", "yaml", "openrouter_funcs")),
-}))
+print(json.dumps({"loaded": loaded, "heavy": heavy, "data_loaded": _data.load.cache_info().currsize}))
 """
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
-    assert json.loads(completed.stdout) == {"data_loaded": 0, "heavy": []}
+    assert json.loads(completed.stdout) == {
+        "loaded": [PREFIX + name for name in ("_fake", "_openrouter", "_requests", "_responses", "_streams", "_wire")],
+        "heavy": [],
+        "data_loaded": 0,
+    }
+
+
+def test_lazy_names_are_listed() -> None:
+    assert {"FakeTransport", "AsyncFakeTransport", "OPERATIONS"} <= set(dir(openrouter.testing))
+    assert set(openrouter.testing.__all__) <= set(dir(openrouter.testing))
+    assert openrouter.testing.OPERATIONS["getCredits"] == "GET /credits"

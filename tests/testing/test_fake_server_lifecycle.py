@@ -69,11 +69,25 @@ def test_connection_close_is_honoured() -> None:
 
 
 def test_body_limits() -> None:
+    with FakeOpenRouter.serve() as fake:
+        head = b"POST /credits/coinbase HTTP/1.1\r\nHost: x\r\n" + AUTH
+        too_big = _raw_exchange(fake.url, head + b"Content-Length: 134217729\r\n\r\n", expected_responses=1)
+        chunks = b"Transfer-Encoding: chunked\r\n\r\n8000001\r\n"
+        too_big_chunked = _raw_exchange(fake.url, head + chunks, expected_responses=1)
+        bad_chunks = _raw_exchange(fake.url, head + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n", expected_responses=1)
+    assert too_big.startswith(b"HTTP/1.1 413 Request Entity Too Large\r\n")
+    assert b'"message":"Request payload too large"' in too_big
+    assert too_big_chunked.startswith(b"HTTP/1.1 413 ")
+    assert bad_chunks.startswith(b"HTTP/1.1 400 ")
+
+
+def test_a_chunked_request_body_is_read() -> None:
+    charge = b'{"amount": 5, "sender": "0x' + b"ab" * 20 + b'", "chain_id": 1}'
     with FakeOpenRouter.serve() as fake, httpx.Client(trust_env=False) as client:
-        too_big = client.post(fake.url + "/credits/coinbase", content=b"x" * (1024 * 1024 + 1))
-        chunked = client.post(fake.url + "/credits/coinbase", content=iter([b"{}"]))
-    assert (too_big.status_code, too_big.json()["error"]["message"]) == (413, "Request payload too large")
-    assert chunked.status_code == 411
+        pieces = iter([charge[:10], charge[10:]])
+        response = client.post(fake.url + "/credits/coinbase", content=pieces, headers={"Authorization": "Bearer k"})
+    assert response.status_code == 200, response.text
+    assert fake.last_request.json()["amount"] == 5
 
 
 def test_on_request_reports_each_answer() -> None:

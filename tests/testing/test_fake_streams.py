@@ -185,6 +185,8 @@ def test_stream_options_are_checked() -> None:
         Pause(-1)
     with pytest.raises(TypeError, match="list of parts"):
         FakeStream("Hello")
+    with pytest.raises(ValueError, match="status"):
+        FakeStream(status=1000)
 
 
 @pytest.mark.anyio

@@ -83,6 +83,19 @@ def ensure() -> Interpreter | None:
     return interpreter()
 
 
+def start_worker(
+    python: Interpreter | None, base_url: str, request: dict[str, Any], max_seconds: float
+) -> Worker | None:
+    """The official SDK's worker, or ``None`` (reported) when there is no interpreter or it fails to start."""
+    if python is None:
+        return None
+    try:
+        return Worker(python, base_url, request, max_seconds)
+    except (RuntimeError, OSError) as exc:
+        _log(f"warning: official SDK's steady calls not measured: {exc}")
+        return None
+
+
 IMPORT = "from openrouter import OpenRouter"
 FACADE = 'from openrouter import OpenRouter\nclient = OpenRouter(api_key="sk-bench")\nclient.chat\nclient.models'
 

@@ -28,6 +28,10 @@ from benchmarks.workloads import RunResult
 
 T = TypeVar("T")
 
+COLD_ROW = "Cold chat call (fresh process: imports to decoded answer)"
+SYNC_CHAT_ROW = "Sync chat calls (2 KB answer)"
+ASYNC_CHAT_ROW = "Async chat calls (2 KB answer)"
+
 
 @attrs.frozen
 class Settings:
@@ -239,9 +243,7 @@ def _measure_with_server(
         c.credits["concurrent"] = phase.measure(
             "concurrent credits", lambda: phases.credits_async(server, s, concurrent=True)
         )
-        worker = (
-            official.Worker(python, server.base_url, phases.workloads.CHAT_REQUEST, s.max_seconds) if python else None
-        )
+        worker = official.start_worker(python, server.base_url, phases.workloads.CHAT_REQUEST, s.max_seconds)
         try:
             c.chat["sync"] = phase.measure("sync chat", lambda: phases.chat_sync(server, s, worker))
             c.chat["async"] = phase.measure("async chat", lambda: phases.chat_async(server, s, worker))
@@ -370,7 +372,7 @@ def _chat_rows(c: _Collected) -> list[Row]:
     cold = {side: [v * 1000 for v in values] for side, values in c.cold.items()}
     return [
         ratio_row(
-            "Cold chat call (fresh process: imports to decoded answer)",
+            COLD_ROW,
             cold["sdk"],
             cold["raw"],
             "ms",
@@ -379,7 +381,7 @@ def _chat_rows(c: _Collected) -> list[Row]:
             higher_is_better=False,
         ),
         ratio_row(
-            "Sync chat calls (2 KB answer)",
+            SYNC_CHAT_ROW,
             _rates(c.chat["sync"]["sdk"]),
             _rates(c.chat["sync"]["raw"]),
             "calls/s",
@@ -388,7 +390,7 @@ def _chat_rows(c: _Collected) -> list[Row]:
             higher_is_better=True,
         ),
         ratio_row(
-            "Async chat calls (2 KB answer)",
+            ASYNC_CHAT_ROW,
             _rates(c.chat["async"]["sdk"]),
             _rates(c.chat["async"]["raw"]),
             "calls/s",
@@ -473,52 +475,31 @@ def _credits_rows(c: _Collected, s: Settings) -> list[Row]:
 
 
 def _record_rows(c: _Collected, rows: list[Row]) -> list[RecordRow]:
-    if "official" not in c.times.samples:
-        return []
+    """The official SDK's rows, for what was measured of it (none without its virtualenv)."""
     ms = {name: [v * 1000 for v in values] for name, values in c.times.samples.items()}
     cold = {side: [v * 1000 for v in values] for side, values in c.cold.items()}
+    rates = {kind: {side: _rates(r) for side, r in sides.items()} for kind, sides in c.chat.items()}
     ours = {r.measure: r for r in rows}
-    return [
-        record_row(
-            "Import the client (`from openrouter import OpenRouter`)",
-            ms["official"],
-            ms["floor"],
-            "ms",
-            ".1f",
-            ours["Import any one operation: median of " + str(len(c.ops)) + " modules"],
-        ),
-        record_row(
+    median_row = next(r for r in rows if r.measure.startswith("Import any one operation: median"))
+    specs = [
+        ("Import the client (`from openrouter import OpenRouter`)", ms, "official", "floor", "ms", ".1f", median_row),
+        (
             "`OpenRouter()` + `.chat` + `.models`",
-            ms["official facade"],
-            ms["floor"],
+            ms,
+            "official facade",
+            "floor",
             "ms",
             ".1f",
             ours["Facade: `OpenRouter()` + `.chat` + `.models`"],
         ),
-        record_row(
-            "Cold chat call (fresh process: imports to decoded answer)",
-            cold["official"],
-            cold["raw"],
-            "ms",
-            ".1f",
-            ours["Cold chat call (fresh process: imports to decoded answer)"],
-        ),
-        record_row(
-            "Sync chat calls (2 KB answer)",
-            _rates(c.chat["sync"]["official"]),
-            _rates(c.chat["sync"]["raw"]),
-            "calls/s",
-            ",.0f",
-            ours["Sync chat calls (2 KB answer)"],
-        ),
-        record_row(
-            "Async chat calls (2 KB answer)",
-            _rates(c.chat["async"]["official"]),
-            _rates(c.chat["async"]["raw"]),
-            "calls/s",
-            ",.0f",
-            ours["Async chat calls (2 KB answer)"],
-        ),
+        (COLD_ROW, cold, "official", "raw", "ms", ".1f", ours[COLD_ROW]),
+        (SYNC_CHAT_ROW, rates.get("sync", {}), "official", "raw", "calls/s", ",.0f", ours[SYNC_CHAT_ROW]),
+        (ASYNC_CHAT_ROW, rates.get("async", {}), "official", "raw", "calls/s", ",.0f", ours[ASYNC_CHAT_ROW]),
+    ]
+    return [
+        record_row(label, samples[side], samples[base], unit, fmt, our_row)
+        for label, samples, side, base, unit, fmt, our_row in specs
+        if samples.get(side)
     ]
 
 

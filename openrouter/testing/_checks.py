@@ -144,21 +144,24 @@ def _check_fields(fields: Mapping[str, list[str]], schema: Mapping[str, Any]) ->
     return problems
 
 
-def _body(request: RecordedRequest, route: Route, spec: Mapping[str, Any]) -> tuple[Any, list[Problem]]:
-    schema = spec.get("body")
-    if route.body == "multipart":
-        content_type = request.headers().get("content-type", "")
-        fields = _multipart(request.body, content_type) if content_type.startswith("multipart/") else None
-        if fields is None:
-            return None, [("", "must be multipart/form-data")]
-        return fields, _check_fields(fields, schema or {})
+def _multipart_body(request: RecordedRequest, schema: Mapping[str, Any]) -> tuple[Any, list[Problem]]:
+    content_type = request.headers().get("content-type", "")
+    fields = _multipart(request.body, content_type) if content_type.startswith("multipart/") else None
+    if fields is None:
+        return None, [("", "must be multipart/form-data")]
+    return fields, _check_fields(fields, schema)
+
+
+def _json_body(request: RecordedRequest, schema: Mapping[str, Any]) -> tuple[Any, list[Problem]]:
     if not request.body.strip():
         return None, [("", "is required (JSON)")]
     try:
         body = json.loads(request.body, parse_constant=_reject_constant)
+        return body, validator().problems(body, schema)
     except ValueError:
         return None, [("", "is not valid JSON")]
-    return body, validator().problems(body, schema or {})
+    except RecursionError:  # deeper than the parser or the validator recurses: the API refuses it too
+        return None, [("", "is nested too deeply")]
 
 
 def understand(match: Match, request: RecordedRequest, *, check: bool = True) -> tuple[Call, list[Problem]]:
@@ -172,7 +175,8 @@ def understand(match: Match, request: RecordedRequest, *, check: bool = True) ->
     problems: list[Problem] = []
     body: Any = None
     if route.body is not None and (check or request.body):
-        body, found = _body(request, route, spec)
+        read = _multipart_body if route.body == "multipart" else _json_body
+        body, found = read(request, spec.get("body") or {})
         if check:
             problems += found
     if check:

@@ -84,7 +84,7 @@ def valid_body(route: Route) -> Any:
 def file_fields(route: Route) -> set[str]:
     op = operations_by_id()[route.operation_id]
     assert op.body_schema is not None
-    properties = schemas()._properties(schemas().resolve(op.body_schema))
+    properties = schemas().properties(op.body_schema)
     return {name for name, schema in properties.items() if schemas().resolve(schema).get("format") == "binary"}
 
 

@@ -65,6 +65,7 @@ def test_unknown_path_and_method(client: tuple[FakeOpenRouter, httpx.Client]) ->
         (b'{"model": NaN}', "the body is not valid JSON"),
         (b"", "the body is required (JSON)"),
         (b"[]", "the body must be an object"),
+        (b'{"messages": ' + b"[" * 5000 + b"]" * 5000 + b"}", "the body is nested too deeply"),
     ],
 )
 def test_a_body_that_is_not_a_json_object(

@@ -164,13 +164,13 @@ class Schemas:
             path = list(error.absolute_path)
             target = _get(value, path)
             if error.validator == "required" and isinstance(target, dict):
-                properties = self._properties(error.schema)
+                properties = self.properties(error.schema)
                 for name in error.validator_value:
                     if name not in target:
                         target[name] = self.synth(properties.get(name, {}))
                         notes.append(f"{json_path([*path, name])}: added (required)")
             elif error.validator == "additionalProperties" and isinstance(target, dict):
-                known = self._properties(error.schema)
+                known = self.properties(error.schema)
                 for name in [name for name in target if name not in known]:
                     del target[name]
                     notes.append(f"{json_path([*path, name])}: removed (not in the schema)")
@@ -190,11 +190,12 @@ class Schemas:
                 notes.append(f"{json_path(path) or '$'}: replaced ({error.validator})")
         raise DocumentError(f"gave up repairing after {MAX_REPAIRS} changes: {notes[-3:]}")
 
-    def _properties(self, schema: Schema) -> dict[str, Schema]:
+    def properties(self, schema: Schema) -> dict[str, Schema]:
+        """The properties of an object schema, those of its ``allOf`` parts included."""
         schema = self.resolve(schema)
         found: dict[str, Schema] = {}
         for part in schema.get("allOf") or ():
-            found.update(self._properties(part))
+            found.update(self.properties(part))
         found.update(schema.get("properties") or {})
         return found
 
@@ -596,16 +597,18 @@ class Streams:
 # --- operations --------------------------------------------------------------------------------------
 
 
-def stream_field(op: Op, schemas: Schemas) -> str | None:
-    """The body field that asks for an SSE answer: the declared one, else a boolean ``stream`` property."""
+def stream_field(document: Document, op: Op, schemas: Schemas) -> str | None:
+    """The body field that asks for an SSE answer: the declared one, else a boolean ``stream`` property.
+
+    ``createImages`` declares none but has ``stream: boolean``; the embeddings and rerank operations
+    declare an SSE answer without any field to ask for it (they always answer JSON).
+    """
     if not op.streaming or op.body_schema is None:
         return None
-    body = schemas.resolve(op.body_schema)
-    declared = body.get("x-speakeasy-stream-request-field")
-    properties = schemas._properties(body)
+    declared = raw_operation(document, op).get("x-speakeasy-stream-request-field")
     if isinstance(declared, str):
         return declared
-    stream = properties.get("stream")
+    stream = schemas.properties(op.body_schema).get("stream")
     if isinstance(stream, dict) and "boolean" in type_set(schemas.resolve(stream)):
         return "stream"
     return None
@@ -788,7 +791,7 @@ def _routes_rows(document: Document, ops: list[Op], schemas: Schemas) -> Iterato
             status,
             kind,
             content_type,
-            stream_field(op, schemas),
+            stream_field(document, op, schemas),
             op.body_kind,
             op.security,
             op.management_key,

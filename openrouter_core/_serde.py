@@ -263,6 +263,42 @@ def _structure_any(value: Any, _: Any) -> Any:
     return value
 
 
+def _structure_json(value: Any, _: Any) -> Any:
+    """Requests: any JSON value, checked all the way down (a model is sent as its JSON)."""
+    cls = value.__class__
+    if value is None or cls is str or cls is bool or cls is int:
+        return value
+    if cls is float:
+        if math.isfinite(value):
+            return value
+        raise _fail(f"{value!r} is not JSON")
+    if isinstance(value, Mapping):
+        return _json_items([(key, _path_of(key) if isinstance(key, str) else "") for key in value], value, {})
+    if isinstance(value, (list, tuple)):
+        return list(_json_items([(index, f"[{index}]") for index in range(len(value))], value, {}).values())
+    if attrs.has(cls) or isinstance(value, enum.Enum):
+        return _structure_json(to_json(value), None)
+    for base in (str, int, float):  # a subclass of one: sent as the plain value
+        if isinstance(value, base):
+            return _structure_json(base(value), None)
+    raise _expected("a JSON value", value)
+
+
+def _json_items(keys: list[tuple[Any, str]], container: Any, out: dict[Any, Any]) -> dict[Any, Any]:
+    failures: list[tuple[str, str]] = []
+    for key, path in keys:
+        if not path:
+            failures.append((f"[{key!r}]", "an object key must be a string"))
+            continue
+        try:
+            out[key] = _structure_json(container[key], None)
+        except Invalid as exc:
+            failures.extend(_prefixed(path, exc.failures))
+    if failures:
+        raise Invalid(failures)
+    return out
+
+
 def _structure_none(value: Any, _: Any) -> None:
     if value is not None:
         raise _expected("null", value)
@@ -464,10 +500,28 @@ _KIND_NAMES = {
 }
 
 
-def _coverage(tp: Any, keys: frozenset[str]) -> int:
+@functools.cache
+def _tags(cls: type) -> tuple[tuple[str, object], ...]:
+    """The fields of a model whose type is one constant (``type: Literal["json_object"]``): its tags."""
+    found = []
+    for field in model_fields(cls):
+        tp = resolve(field.annotation, field.module)
+        if _is_union(tp):
+            members = [m for m in typing.get_args(tp) if m is not Unset and m is not type(None)]
+            tp = members[0] if len(members) == 1 else None
+        if _is_literal(tp) and len(typing.get_args(tp)) == 1:
+            found.append((field.wire, typing.get_args(tp)[0]))
+    return tuple(found)
+
+
+def _fit(tp: Any, value: Mapping[str, Any]) -> tuple[int, int]:
+    """How well an object fits a model member: tags that differ first (fewer is better), then keys known."""
     while _is_annotated(tp):
         tp = typing.get_args(tp)[0]
-    return len(keys & _wire_names(tp)) if attrs.has(tp) else 0
+    if not attrs.has(tp):
+        return (0, 0)
+    wrong_tags = sum(1 for wire, tag in _tags(tp) if wire in value and value[wire] != tag)
+    return (wrong_tags, -len(value.keys() & _wire_names(tp)))
 
 
 class _Members:
@@ -500,8 +554,7 @@ class _Members:
             kinds = sorted({k for entry in entries for k in entry[1]}, key=_KIND_ORDER.index)
             raise _fail(f"expected {' or '.join(_KIND_NAMES[k] for k in kinds)}, got {_describe(value)}")
         if kind == "object" and len(candidates) > 1:
-            keys = frozenset(value)
-            candidates.sort(key=lambda entry: -_coverage(entry[0], keys))  # stable: ties keep document order
+            candidates.sort(key=lambda entry: _fit(entry[0], value))  # stable: ties keep document order
         first_failure: Invalid | None = None
         for member, _, hook in candidates:
             try:
@@ -646,8 +699,6 @@ def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
     strict = rules.strict
     fields = {field.wire: field for field in model_fields(cls)}
     init_names = {attribute.name: attribute.alias or attribute.name for attribute in attrs.fields(cls)}
-    required = [field.wire for field in fields.values() if field.required]
-    position = {wire: index for index, wire in enumerate(fields)}  # requests go out in the model's order
     # wire name -> [field, its plan once prepared]: one lookup per key on the hot path
     entries: dict[str, list[Any]] = {wire: [field, None] for wire, field in fields.items()}
 
@@ -658,39 +709,78 @@ def _model_hook(conv: cattrs.Converter, rules: _Rules, cls: type) -> Hook:
 
     if not strict:
         return _lenient_model_hook(cls, fields, entries, plan_for)
+    return _strict_model_hook(conv, cls, fields, entries, plan_for)
+
+
+def _other_keys_hook(conv: cattrs.Converter, cls: type, fields: dict[str, _Field]) -> Callable[..., None]:
+    """What a request does with keys beyond the fields: refused (a typo), or checked and kept (open objects)."""
+    extra_type: str | None = getattr(cls, "__extra__", None)  # the document allows other keys
+    extra_plan: list[Any] = []  # [type, hook], on first use
+
+    def other_key(key: str, raw: Any, other: dict[str, Any], failures: list[tuple[str, str]]) -> None:
+        if extra_type is None:
+            failures.extend(_unknown_keys({key: raw}, frozenset(fields)))
+            return
+        if not extra_plan:
+            tp = resolve(extra_type, cls.__module__)
+            extra_plan.extend((tp, conv.get_structure_hook(tp)))
+        try:
+            other[key] = extra_plan[1](raw, extra_plan[0])
+        except Invalid as exc:
+            failures.extend(_prefixed(_path_of(str(key)), exc.failures))
+
+    return other_key
+
+
+def _strict_model_hook(
+    conv: cattrs.Converter,
+    cls: type,
+    fields: dict[str, _Field],
+    entries: dict[str, list[Any]],
+    plan_for: Callable[[list[Any]], _Plan],
+) -> Hook:
+    """Requests: check an object against ``cls`` and return its wire data, fields in the model's order."""
+    required = [field.wire for field in fields.values() if field.required]
+    position = {wire: index for index, wire in enumerate(fields)}  # requests go out in the model's order
+    other_key = _other_keys_hook(conv, cls, fields)
 
     def structure_model(value: Any, _: Any) -> Any:
         if type(value) is not dict:
             value = _as_mapping(value)
         out: dict[str, Any] = {}
+        other: dict[str, Any] = {}
         failures: list[tuple[str, str]] = []
         found = 0
+        in_order = True
+        last = -1
         for key, raw in value.items():
             entry = entries.get(key)
             if entry is None:
-                if strict:
-                    failures.extend(_unknown_keys({key: raw}, frozenset(fields)))
+                other_key(key, raw, other, failures)
                 continue
             field = entry[0]
             found += field.required
             if raw is None and field.omit_none:
                 continue  # an optional field that is not nullable: None means absent
             plan = entry[1] or plan_for(entry)
+            if position[key] < last:
+                in_order = False
+            last = position[key]
             if raw.__class__ is plan.fast or (raw is None and plan.nullable):
-                out[plan.target] = raw
+                out[key] = raw
                 continue
             try:
-                out[plan.target] = plan.hook(raw, plan.tp)
+                out[key] = plan.hook(raw, plan.tp)
             except Invalid as exc:
                 failures.extend(_prefixed(_path_of(key), exc.failures))
         if found < len(required):
-            reason = "is required" if strict else "required field is missing"
-            failures.extend(
-                (_path_of(wire), reason) for wire in required if wire not in value or _absent(value, fields[wire])
-            )
+            missing = [wire for wire in required if wire not in value or _absent(value, fields[wire])]
+            failures.extend((_path_of(wire), "is required") for wire in missing)
         if failures:
             raise Invalid(failures)
-        return dict(sorted(out.items(), key=lambda item: position[item[0]])) if len(out) > 1 else out
+        if not in_order:
+            out = dict(sorted(out.items(), key=lambda item: position[item[0]]))
+        return {**out, **other} if other else out  # other keys last, as given
 
     return structure_model
 
@@ -770,7 +860,8 @@ def configure_converter(conv: cattrs.Converter, *, strict: bool) -> cattrs.Conve
     float_hook = _structure_number_keeping_ints if strict else _structure_float
     for tp, hook in ((str, _structure_str), (int, _structure_int), (float, float_hook), (bool, _structure_bool)):
         conv.register_structure_hook(tp, _unless_enum(hook, strict=strict))
-    conv.register_structure_hook_func(lambda tp: tp is Any or tp is object, _structure_any)
+    any_hook = _structure_json if strict else _structure_any
+    conv.register_structure_hook_func(lambda tp: tp is Any or tp is object, any_hook)
     conv.register_structure_hook_func(lambda tp: tp is type(None), _structure_none)
     conv.register_structure_hook_func(lambda tp: tp is Unset, _structure_unset)
     conv.register_structure_hook_factory(_is_list, functools.partial(_list_hook_for, conv))

@@ -1343,6 +1343,9 @@ if TYPE_CHECKING:
     from openrouter_funcs.models.image_generation_server_tool_config import (
         ImageGenerationServerToolConfigDict as ImageGenerationServerToolConfigDict,
     )
+    from openrouter_funcs.models.image_generation_server_tool_config import (
+        ImageGenerationServerToolConfigExtra as ImageGenerationServerToolConfigExtra,
+    )
     from openrouter_funcs.models.image_generation_server_tool_open_router import (
         ImageGenerationServerTool_OpenRouter as ImageGenerationServerTool_OpenRouter,
     )

@@ -574,6 +574,7 @@ MODULES: dict[str, str] = {
     "ImageGenerationResponseDataItem": "openrouter_funcs.models.image_generation_response",
     "ImageGenerationServerTool": "openrouter_funcs.models.image_generation_server_tool",
     "ImageGenerationServerToolConfig": "openrouter_funcs.models.image_generation_server_tool_config",
+    "ImageGenerationServerToolConfigExtra": "openrouter_funcs.models.image_generation_server_tool_config",
     "ImageGenerationServerToolInputImageMask": "openrouter_funcs.models.image_generation_server_tool",
     "ImageGenerationServerTool_OpenRouter": "openrouter_funcs.models.image_generation_server_tool_open_router",
     "ImageGenerationStatus": "openrouter_funcs.models.image_generation_status",

@@ -120,6 +120,9 @@ class AdditionalToolsItemToolsItemMember29:
 
     type: str
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 if TYPE_CHECKING:
     AdditionalToolsItemToolsItem: TypeAlias = (

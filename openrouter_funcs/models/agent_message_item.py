@@ -34,12 +34,18 @@ class AgentMessageItem:
     agent: AgentMessageItemAgent | Unset | None = UNSET
     id: str | Unset | None = UNSET
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 @attrs.frozen(kw_only=True)
 class AgentMessageItemAgent:
     """The ``agent`` of ``AgentMessageItem``."""
 
     agent_name: str
+
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
 
 
 @attrs.frozen(kw_only=True)
@@ -48,6 +54,9 @@ class AgentMessageItemContentItemEncryptedContent:
 
     encrypted_content: str
     type: Literal["encrypted_content"]
+
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
 
 
 if TYPE_CHECKING:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from openrouter_core._schema import UNSET, Unset
+
 if TYPE_CHECKING:
     from openrouter_funcs.models.anthropic_caller import AnthropicCaller
 
@@ -21,4 +23,4 @@ class AnthropicToolUseBlock:
     id: str
     name: str
     type: Literal["tool_use"]
-    input: Any | None = None
+    input: Any | Unset | None = UNSET

@@ -31,6 +31,9 @@ class CodeInterpreterCallItem:
     container_id: str | None = None
     outputs: list[OutputItemCodeInterpreterCallOutputsItem] | Unset | None = UNSET
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 if TYPE_CHECKING:
 

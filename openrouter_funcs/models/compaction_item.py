@@ -23,6 +23,9 @@ class CompactionItem:
     type: Literal["compaction"]
     id: str | Unset | None = UNSET
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 if TYPE_CHECKING:
 

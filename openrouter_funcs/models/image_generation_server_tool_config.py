@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
+
+from openrouter_core._schema import OneOf
 
 if TYPE_CHECKING:
     from typing_extensions import NotRequired, TypedDict
 
-__all__ = ["ImageGenerationServerToolConfig"]
+__all__ = ["ImageGenerationServerToolConfig", "ImageGenerationServerToolConfigExtra"]
 
 
 @attrs.frozen(kw_only=True)
@@ -25,6 +27,23 @@ class ImageGenerationServerToolConfig:
     """
 
     model: str | None = None
+
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "ImageGenerationServerToolConfigExtra"
+
+
+if TYPE_CHECKING:
+    ImageGenerationServerToolConfigExtra: TypeAlias = str | float | list[Any]
+else:
+    ImageGenerationServerToolConfigExtra = OneOf(
+        "ImageGenerationServerToolConfigExtra",
+        members=(
+            "str",
+            "float",
+            "list[Any]",
+        ),
+        module=__name__,
+    )
 
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ class McpListToolsItemToolsItem:
 
     input_schema: dict[str, Any]
     name: str
-    annotations: Any | None = None
+    annotations: Any | Unset | None = UNSET
     description: str | Unset | None = UNSET
 
 
@@ -52,5 +52,5 @@ if TYPE_CHECKING:
 
         input_schema: dict[str, Any]
         name: str
-        annotations: NotRequired[Any]
+        annotations: NotRequired[Any | None]
         description: NotRequired[str | None]

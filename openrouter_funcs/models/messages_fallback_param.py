@@ -22,6 +22,9 @@ class MessagesFallbackParam:
 
     model: str
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 if TYPE_CHECKING:
 

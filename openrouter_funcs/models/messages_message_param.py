@@ -89,7 +89,7 @@ class MessagesMessageParamContentItemToolUse:
     name: str
     type: Literal["tool_use"]
     cache_control: AnthropicCacheControlDirective | None = None
-    input: Any | None = None
+    input: Any | Unset | None = UNSET
 
 
 @attrs.frozen(kw_only=True)
@@ -136,7 +136,7 @@ class MessagesMessageParamContentItemServerToolUse:
     name: str
     type: Literal["server_tool_use"]
     cache_control: AnthropicCacheControlDirective | None = None
-    input: Any | None = None
+    input: Any | Unset | None = UNSET
 
 
 @attrs.frozen(kw_only=True)
@@ -294,7 +294,7 @@ if TYPE_CHECKING:
         name: str
         type: Literal["tool_use"]
         cache_control: NotRequired[AnthropicCacheControlDirectiveDict]
-        input: NotRequired[Any]
+        input: NotRequired[Any | None]
 
     class MessagesMessageParamContentItemToolResultDict(TypedDict):
         """The dict form of ``MessagesMessageParamContentItemToolResult``: the same fields, by their JSON names."""
@@ -331,7 +331,7 @@ if TYPE_CHECKING:
         name: str
         type: Literal["server_tool_use"]
         cache_control: NotRequired[AnthropicCacheControlDirectiveDict]
-        input: NotRequired[Any]
+        input: NotRequired[Any | None]
 
     class MessagesMessageParamContentItemWebSearchToolResultDict(TypedDict):
         """The dict form of ``MessagesMessageParamContentItemWebSearchToolResult``."""

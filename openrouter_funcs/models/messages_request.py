@@ -301,9 +301,12 @@ class MessagesRequestToolsItemCustom:
 class MessagesRequestToolsItemCustomInputSchema:
     """The ``input_schema`` of ``MessagesRequestToolsItemCustom``."""
 
-    properties: Any | None = None
+    properties: Any | Unset | None = UNSET
     required: list[str] | Unset | None = UNSET
     type: str | None = None
+
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
 
 
 @attrs.frozen(kw_only=True)
@@ -370,6 +373,9 @@ class MessagesRequestToolsItemMember13:
     """The member 13 of the items of ``tools`` of ``MessagesRequest``."""
 
     type: str
+
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
 
 
 if TYPE_CHECKING:
@@ -707,7 +713,7 @@ if TYPE_CHECKING:
     class MessagesRequestToolsItemCustomInputSchemaDict(TypedDict):
         """The dict form of ``MessagesRequestToolsItemCustomInputSchema``: the same fields, by their JSON names."""
 
-        properties: NotRequired[Any]
+        properties: NotRequired[Any | None]
         required: NotRequired[list[str] | None]
         type: NotRequired[str]
 

@@ -82,3 +82,6 @@ class MessagesResultContextManagementAppliedEditsItem:
     """The the items of ``applied_edits`` of ``MessagesResultContextManagement``."""
 
     type: str
+
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"

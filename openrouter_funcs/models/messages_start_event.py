@@ -41,8 +41,8 @@ class MessagesStartEventMessage:
     model: str
     role: Literal["assistant"]
     stop_details: AnthropicRefusalStopDetails | None
-    stop_reason: Any
-    stop_sequence: Any
+    stop_reason: Any | None
+    stop_sequence: Any | None
     type: Literal["message"]
     usage: MessagesStartEventMessageUsage
     provider: (

@@ -46,6 +46,9 @@ class OpenAIResponseFunctionToolCallSubagentItemsItem:
 
     type: str
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 if TYPE_CHECKING:
 

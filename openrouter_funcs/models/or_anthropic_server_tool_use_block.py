@@ -23,4 +23,4 @@ class ORAnthropicServerToolUseBlock:
     name: str
     type: Literal["server_tool_use"]
     caller: ORAnthropicNullableCaller | Unset | None = UNSET
-    input: Any | None = None
+    input: Any | Unset | None = UNSET

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from openrouter_core._schema import UNSET, Unset
+
 if TYPE_CHECKING:
     from typing_extensions import NotRequired, TypedDict
 
@@ -21,7 +23,7 @@ class OutputComputerCallItem:
     pending_safety_checks: list[OutputComputerCallItemPendingSafetyChecksItem]
     status: Literal["completed", "incomplete", "in_progress"] | str
     type: Literal["computer_call"]
-    action: Any | None = None
+    action: Any | Unset | None = UNSET
     id: str | None = None
 
 
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
         pending_safety_checks: list[OutputComputerCallItemPendingSafetyChecksItemDict]
         status: Literal["completed", "incomplete", "in_progress"]
         type: Literal["computer_call"]
-        action: NotRequired[Any]
+        action: NotRequired[Any | None]
         id: NotRequired[str]
 
     class OutputComputerCallItemPendingSafetyChecksItemDict(TypedDict):

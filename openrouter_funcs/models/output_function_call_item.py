@@ -44,6 +44,9 @@ class OutputFunctionCallItemSubagentItemsItem:
 
     type: str
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 if TYPE_CHECKING:
 

@@ -33,6 +33,9 @@ class OutputItemWebSearchCall:
     type: Literal["web_search_call"]
     action: OutputItemWebSearchCallAction | None = None
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 @attrs.frozen(kw_only=True)
 class OutputItemWebSearchCallActionSearch:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from openrouter_core._schema import UNSET, Unset
+
 if TYPE_CHECKING:
     from typing_extensions import NotRequired, TypedDict
 
@@ -24,7 +26,7 @@ class OutputMemoryServerToolItem:
     action: Literal["read", "write", "delete"] | str | None = None
     id: str | None = None
     key: str | None = None
-    value: Any | None = None
+    value: Any | Unset | None = UNSET
 
 
 if TYPE_CHECKING:
@@ -37,4 +39,4 @@ if TYPE_CHECKING:
         action: NotRequired[Literal["read", "write", "delete"]]
         id: NotRequired[str]
         key: NotRequired[str]
-        value: NotRequired[Any]
+        value: NotRequired[Any | None]

@@ -28,6 +28,9 @@ class OutputWebSearchCallItem:
     type: Literal["web_search_call"]
     action: OutputItemWebSearchCallAction | None = None
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 if TYPE_CHECKING:
 

@@ -171,7 +171,7 @@ class ResponsesRequest:
     parallel_tool_calls: bool | Unset | None = UNSET
     plugins: list[ResponsesRequestPluginsItem] | None = None
     presence_penalty: float | Unset | None = UNSET
-    previous_response_id: Any | None = None
+    previous_response_id: Any | Unset | None = UNSET
     prompt: StoredPromptTemplate | Unset | None = UNSET
     prompt_cache_key: str | Unset | None = UNSET
     prompt_cache_options: PromptCacheOptions | Unset | None = UNSET
@@ -349,7 +349,7 @@ if TYPE_CHECKING:
         parallel_tool_calls: NotRequired[bool | None]
         plugins: NotRequired[list[ResponsesRequestPluginsItemDict]]
         presence_penalty: NotRequired[float | None]
-        previous_response_id: NotRequired[Any]
+        previous_response_id: NotRequired[Any | None]
         prompt: NotRequired[StoredPromptTemplateDict | None]
         prompt_cache_key: NotRequired[str | None]
         prompt_cache_options: NotRequired[PromptCacheOptionsDict | None]

@@ -15,3 +15,6 @@ class RouterParams:
     quality_floor: float | None = None
     throughput_floor: float | None = None
     version_group: str | None = None
+
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"

@@ -30,7 +30,7 @@ class ShellCallItem:
     call_id: str
     type: Literal["shell_call"]
     arguments: str | Unset | None = UNSET
-    environment: Any | None = None
+    environment: Any | Unset | None = UNSET
     id: str | Unset | None = UNSET
     status: ToolCallStatus | Unset | None = UNSET
 
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
         call_id: str
         type: Literal["shell_call"]
         arguments: NotRequired[str | None]
-        environment: NotRequired[Any]
+        environment: NotRequired[Any | None]
         id: NotRequired[str | None]
         status: NotRequired[ToolCallStatusDict | None]
 

@@ -28,6 +28,9 @@ class ShellCallOutputContent:
     stderr: str
     stdout: str
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 @attrs.frozen(kw_only=True)
 class ShellCallOutputContentOutcomeExit:
@@ -36,12 +39,18 @@ class ShellCallOutputContentOutcomeExit:
     exit_code: int
     type: Literal["exit"]
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 @attrs.frozen(kw_only=True)
 class ShellCallOutputContentOutcomeTimeout:
     """The member 2 of ``outcome`` of ``ShellCallOutputContent``."""
 
     type: Literal["timeout"]
+
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
 
 
 if TYPE_CHECKING:

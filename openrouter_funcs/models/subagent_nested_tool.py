@@ -24,6 +24,9 @@ class SubagentNestedTool:
     type: str
     parameters: dict[str, Any] | None = None
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 if TYPE_CHECKING:
 

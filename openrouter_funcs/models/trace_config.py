@@ -27,6 +27,9 @@ class TraceConfig:
     trace_id: str | None = None
     trace_name: str | None = None
 
+    # Other keys are allowed in requests and sent as given, checked against this type:
+    __extra__ = "Any"
+
 
 if TYPE_CHECKING:
 

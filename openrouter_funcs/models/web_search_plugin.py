@@ -41,7 +41,7 @@ class WebSearchPlugin:
     max_uses: int | None = None
     mode: WebSearchMode | None = None
     search_prompt: str | None = None
-    user_location: WebSearchPluginUserLocation | None = None
+    user_location: WebSearchPluginUserLocation | Unset | None = UNSET
 
 
 @attrs.frozen(kw_only=True)
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
         max_uses: NotRequired[int]
         mode: NotRequired[WebSearchModeDict]
         search_prompt: NotRequired[str]
-        user_location: NotRequired[WebSearchPluginUserLocationDict]
+        user_location: NotRequired[WebSearchPluginUserLocationDict | None]
 
     class WebSearchPluginUserLocationDict(TypedDict):
         """The dict form of ``WebSearchPluginUserLocation``: the same fields, by their JSON names."""

@@ -76,18 +76,8 @@ def nullability_mismatches(component: str) -> list[tuple[str, bool, Any]]:
     return found
 
 
-NULL_TAKEN_FOR_ABSENT = "optional `{}` (any JSON) properties are `Any | None = None`: a JSON null is taken for absent"
-NULLABILITY_BUGS = {
-    "WebSearchPlugin": "user_location is allOf(nullable WebSearchUserLocation, {required: [type]}), so nullable, "
-    "but its field is `T | None = None`: a request cannot send null",
-    "AnthropicToolUseBlock": NULL_TAKEN_FOR_ABSENT,
-    "ORAnthropicServerToolUseBlock": NULL_TAKEN_FOR_ABSENT,
-    "OutputComputerCallItem": NULL_TAKEN_FOR_ABSENT,
-    "OutputMemoryServerToolItem": NULL_TAKEN_FOR_ABSENT,
-    "ResponsesRequest": NULL_TAKEN_FOR_ABSENT,
-    "ShellCallItem": NULL_TAKEN_FOR_ABSENT,
-}
-# The property nodes of those bugs: random requests never put null there (see SchemaStrategies).
+# Fields whose null the SDK would drop (none now): random requests would never put null there.
+NULLABILITY_BUGS: dict[str, str] = {}
 KNOWN_NULL_DROPS = {
     (component, name) for component in NULLABILITY_BUGS for name, _, _ in nullability_mismatches(component)
 }
@@ -326,12 +316,6 @@ def test_a_random_chat_request_goes_out_as_the_same_json() -> None:
     check()
 
 
-OPEN_OBJECTS_CLOSED = (
-    "request objects the document leaves open (properties plus additionalProperties) refuse extra keys "
-    "as unknown fields, and their classes could not carry them to the wire anyway"
-)
-
-
 def open_request_components() -> list[str]:
     """Components reachable from a JSON request body with properties and ``additionalProperties`` allowed."""
     seen: set[str] = set()
@@ -355,7 +339,6 @@ def _refs(node: Any) -> list[str]:
     return [found["$ref"] for found in doc.walk_schemas(node) if isinstance(found.get("$ref"), str)]
 
 
-@pytest.mark.xfail(strict=True, reason=OPEN_OBJECTS_CLOSED)
 @pytest.mark.parametrize("component", open_request_components())
 def test_a_request_object_the_document_leaves_open_accepts_extra_keys(component: str) -> None:
     schema = {"$ref": doc.COMPONENTS + component}
@@ -368,7 +351,6 @@ def test_a_request_object_the_document_leaves_open_accepts_extra_keys(component:
     assert validate_request(model_named(component), value) == value
 
 
-@pytest.mark.xfail(strict=True, reason=OPEN_OBJECTS_CLOSED)
 def test_chat_trace_metadata_passes_custom_keys_through() -> None:
     # TraceConfig: "Additional keys are passed through as custom metadata to configured broadcast destinations."
     found = ALL["sendChatCompletionRequest"]
@@ -377,7 +359,6 @@ def test_chat_trace_metadata_passes_custom_keys_through() -> None:
     assert encode_request(found, body) == body
 
 
-@pytest.mark.xfail(strict=True, reason=OPEN_OBJECTS_CLOSED)
 def test_a_messages_tool_input_schema_may_say_additional_properties_false() -> None:
     found = ALL["createMessages"]
     tool_input = {"type": "object", "properties": {"city": {"type": "string"}}, "additionalProperties": False}
@@ -501,19 +482,10 @@ def test_optional_fields_default_to_unset_exactly_where_the_document_allows_null
     assert not wrong, wrong
 
 
-def test_the_known_null_drops_are_the_ones_the_random_requests_avoid() -> None:
-    assert {
-        ("AnthropicToolUseBlock", "input"),
-        ("ORAnthropicServerToolUseBlock", "input"),
-        ("OutputComputerCallItem", "action"),
-        ("OutputMemoryServerToolItem", "value"),
-        ("ResponsesRequest", "previous_response_id"),
-        ("ShellCallItem", "environment"),
-        ("WebSearchPlugin", "user_location"),
-    } == KNOWN_NULL_DROPS
+def test_no_field_drops_a_null_the_document_allows() -> None:
+    assert set() == KNOWN_NULL_DROPS
 
 
-@pytest.mark.xfail(strict=True, reason=NULLABILITY_BUGS["WebSearchPlugin"])
 def test_a_web_search_plugin_can_send_a_null_user_location() -> None:
     found = ALL["sendChatCompletionRequest"]
     body = {"messages": [{"role": "user", "content": "hi"}], "plugins": [{"id": "web", "user_location": None}]}
@@ -521,7 +493,6 @@ def test_a_web_search_plugin_can_send_a_null_user_location() -> None:
     assert encode_request(found, body) == body
 
 
-@pytest.mark.xfail(strict=True, reason=NULL_TAKEN_FOR_ABSENT)
 def test_a_null_in_an_any_json_field_is_sent() -> None:
     found = ALL["createResponses"]
     body = {"input": "hi", "previous_response_id": None}

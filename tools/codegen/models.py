@@ -193,6 +193,9 @@ def render_class(definition: ClassDef, renamed: set[str]) -> list[str]:
     if definition.fields:
         lines.append("")
         lines += [field_line(item, item.name in renamed) for item in definition.fields]
+    if definition.extra is not None:
+        lines += ["", "    # Other keys are allowed in requests and sent as given, checked against this type:"]
+        lines.append(f"    __extra__ = {definition.extra!r}")
     return lines
 
 

@@ -102,6 +102,7 @@ class ClassDef(Definition):
     base: str | None = None
     kind: str = "object"  # "object", "request" (an operation's request), "security"
     stream_field: str | None = None  # a streaming operation's request: its dicts split on this key
+    extra: str | None = None  # keys beyond the fields are allowed (additionalProperties): their type
 
 
 @dataclass
@@ -485,7 +486,17 @@ class Builder:
         own = set(schema) - ANNOTATIONS - {"allOf", "type"}
         if len(parts) == 1 and not own:
             return self.expr(parts[0], hint, module, with_dict, where)
-        return self.define_class(schema, hint, module, with_dict, where)
+        made = self.define_class(schema, hint, module, with_dict, where)
+        # null fits an allOf when it fits every part (a part without a type, such as {required: [...]}, takes it)
+        return made.with_nullable(all(self.allows_null(part) for part in schema["allOf"]))
+
+    def allows_null(self, part: Schema) -> bool:
+        """Whether ``null`` is valid against one ``allOf`` part."""
+        if "$ref" in part:
+            return self.component(ref_name(part["$ref"])).nullable
+        if "type" in part:
+            return "null" in type_set(part)
+        return not any(key in part for key in ("enum", "const", "oneOf", "anyOf", "allOf"))
 
     def array(self, schema: Schema, hint: str, module: str, with_dict: bool, where: str) -> TypeRef:
         """``list[T]`` (items named ``<hint>Item``), with the array's markers."""
@@ -553,7 +564,28 @@ class Builder:
         if schema.get("deprecated") is True:
             definition.doc = ("Deprecated. " + definition.doc).strip()
         definition.fields = self.fields(props, required, hint, module, with_dict)
+        definition.extra = self.extra_keys(schema, hint, module, where)
         return TypeRef(hint, hint + "Dict", names=frozenset({hint}), dict_names=frozenset({hint + "Dict"}))
+
+    def extra_keys(self, schema: Schema, hint: str, module: str, where: str) -> str | None:
+        """The type of the keys an object allows beyond its properties; ``None`` when it allows none.
+
+        ``additionalProperties`` on the object or on one of its ``allOf`` parts: ``{}`` or ``true``
+        allow anything (``Any``); a schema types the values; absent or ``false`` closes the object
+        (an unknown key in a request is then a typo, reported before sending).
+        """
+        found: Any = None
+        for item in [schema, *(schema.get("allOf") or ())]:
+            part = self.strip_null(self.document.schemas[ref_name(item["$ref"])])[0] if "$ref" in item else item
+            extra = part.get("additionalProperties")
+            if extra is not None and extra is not False:
+                found = extra
+        if found is None:
+            return None
+        if found is True or found == {}:
+            return "Any"
+        value = self.expr(found, hint + "Extra", module, False, f"the other values of {where}")
+        return value.ann + (" | None" if value.nullable else "")
 
     def fields(
         self, props: dict[str, Schema], required: set[str], parent: str, module: str, with_dict: bool
@@ -563,6 +595,8 @@ class Builder:
         for wire, schema in props.items():
             where = f"``{wire}`` of ``{parent}``"
             kind = self.expr(schema, parent + naming.pascal(wire), module, with_dict, where)
+            if kind.ann == "Any":  # any JSON value, null among them: null is sent, not taken for absent
+                kind = kind.with_nullable(True)
             doc = description_of(schema) if isinstance(schema, dict) else ""
             deprecated = isinstance(schema, dict) and schema.get("deprecated") is True
             made.append(

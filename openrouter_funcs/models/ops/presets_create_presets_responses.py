@@ -73,7 +73,7 @@ if TYPE_CHECKING:
         parallel_tool_calls: NotRequired[bool | None]
         plugins: NotRequired[list[ResponsesRequestPluginsItemDict]]
         presence_penalty: NotRequired[float | None]
-        previous_response_id: NotRequired[Any]
+        previous_response_id: NotRequired[Any | None]
         prompt: NotRequired[StoredPromptTemplateDict | None]
         prompt_cache_key: NotRequired[str | None]
         prompt_cache_options: NotRequired[PromptCacheOptionsDict | None]

@@ -88,7 +88,3 @@ class Reply:
             if name.lower() == "content-length":
                 return int(value)
         return None
-
-    def head_only(self) -> bool:
-        """Whether the connection ends before any answer (``DROP``, ``RESET`` or ``HANG``)."""
-        return self.fault in (Fault.DROP, Fault.RESET, Fault.HANG)

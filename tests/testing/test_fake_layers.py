@@ -72,7 +72,7 @@ def graph() -> dict[str, set[str]]:
 
 
 def test_every_module_has_a_layer() -> None:
-    assert set(graph()) == set(LAYERS)
+    assert set(graph()) <= set(LAYERS)
 
 
 def test_no_module_imports_a_layer_above_its_own() -> None:
@@ -80,7 +80,7 @@ def test_no_module_imports_a_layer_above_its_own() -> None:
         f"{module} (layer {LAYERS[module]}) imports {target} (layer {LAYERS[target]})"
         for module, targets in graph().items()
         for target in targets
-        if LAYERS[target] > LAYERS[module]
+        if LAYERS.get(target, 99) > LAYERS[module]
     ]
     assert upward == []
 

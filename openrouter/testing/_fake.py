@@ -87,6 +87,9 @@ class FakeAPI:
     def queue(self, key: str, *responses: Responder) -> None:
         """Queue answers for matching requests, served once each, in order, before the defaults.
 
+        A request the document does not allow still gets its ``400`` and leaves the queue as it was
+        (``check_requests=False`` turns the checks off); queued answers skip the key check.
+
         Args:
             key: which requests: an operation id (``"createKeys"``) or function name
                 (``"api_keys_create"``), ``"METHOD /path"`` with a concrete path (``"GET /credits"``)
@@ -144,7 +147,6 @@ class FakeAPI:
         with self._lock:
             self._queue.clear()
             self._requests.clear()
-        with self._lock:
             store = self._store
         if store is not None:
             store.reset()

@@ -13,6 +13,8 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 if TYPE_CHECKING:
     from openrouter_core._serde import _Field, _Plan
 
@@ -33,6 +35,10 @@ def compile_decoder(
 ) -> Callable[[Any, Any], Any]:
     """A decoder for ``cls``: ``fields`` in order, with the plans ``entries`` holds so far.
 
+    Each field's value goes into a local variable; the object is then built by setting its slots
+    directly (what attrs' ``__init__`` does, minus the keyword arguments), or by calling the class
+    when it is not a plain slotted attrs class.
+
     Args:
         cls: the model class.
         fields: its fields.
@@ -44,6 +50,7 @@ def compile_decoder(
     """
     names: dict[str, Any] = {
         "CLS": cls,
+        "NEW": object.__new__,
         "MISSING": _MISSING,
         "SLOW": slow,
         "PRELUDE": prelude,
@@ -51,6 +58,8 @@ def compile_decoder(
         "INVALID_EXC": invalid,
         "FAILED": _failed,
     }
+    attributes = {attribute.name: attribute for attribute in attrs.fields(cls)}
+    targets = [attributes[field.name].alias or field.name for field in fields]
     lines = [
         "def decode(value, _):",
         "    if value.__class__ is not dict:",
@@ -58,70 +67,89 @@ def compile_decoder(
         "            return value",
         "        value = PRELUDE(value)",
         "    get = value.get",
-        "    kw = {}",
         "    failures = None",
     ]
+    if any(entries[field.wire][1] is None for field in fields):
+        lines.append("    kw = {}")
     for index, field in enumerate(fields):
-        lines += _field_lines(index, field, entries[field.wire][1], names)
-    lines += [
-        "    if failures:",
-        "        raise INVALID(failures)",
-        "    return CLS(**kw)",
-    ]
+        attribute = attributes[field.name]
+        names[f"DEFAULT{index}"] = None if attribute.default is attrs.NOTHING else attribute.default
+        lines += _field_lines(index, field, entries[field.wire][1], targets[index], names)
+    lines += ["    if failures:", "        raise INVALID(failures)"]
+    lines += _construction(cls, fields, targets, names)
     namespace: dict[str, Any] = {}
     exec(compile("\n".join(lines), f"<decoder of {cls.__qualname__}>", "exec"), names, namespace)  # noqa: S102
     decoder: Callable[[Any, Any], Any] = namespace["decode"]
     return decoder
 
 
-def _field_lines(index: int, field: _Field, plan: _Plan | None, names: dict[str, Any]) -> list[str]:
-    wire = repr(field.wire)
-    lines = [f"    v = get({wire}, MISSING)"]
-    if plan is None:  # a field not seen yet: the generic way, which prepares it
-        lines += ["    if v is not MISSING:", f"        failures = SLOW({index}, v, kw, failures)"]
-    else:
-        target = repr(plan.target)
-        branch = "if"
-        if plan.fast is not None:
-            names[f"FAST{index}"] = plan.fast
-            lines += [f"    if v.__class__ is FAST{index}:", f"        kw[{target}] = v"]
-            branch = "elif"
-        if field.omit_none:
-            lines += [f"    {branch} v is None:", "        pass"]
-            branch = "elif"
-        elif plan.nullable:
-            lines += [f"    {branch} v is None:", f"        kw[{target}] = None"]
-            branch = "elif"
-        names[f"HOOK{index}"] = getattr(plan.hook, "compiled", None) or plan.hook
-        names[f"TYPE{index}"] = plan.tp
-        item = _compiled_item(plan)
-        if item is not None:  # a list of models: the items' own decoder, straight (the hook again for errors)
-            names[f"ITEM{index}"], names[f"ITEMTYPE{index}"] = item
-            lines += [
-                f"    {branch} v.__class__ is list:",
-                "        try:",
-                f"            kw[{target}] = [ITEM{index}(x, ITEMTYPE{index}) for x in v]",
-                "        except INVALID_EXC:",
-                "            try:",
-                f"                kw[{target}] = HOOK{index}(v, TYPE{index})",
-                "            except INVALID_EXC as exc:",
-                f"                failures = FAILED(failures, {_path(field.wire)!r}, exc)",
-            ]
-            branch = "elif"
-        lines += [
-            f"    {branch} v is not MISSING:",
-            "        try:",
-            f"            kw[{target}] = HOOK{index}(v, TYPE{index})",
-            "        except INVALID_EXC as exc:",
-            f"            failures = FAILED(failures, {_path(field.wire)!r}, exc)",
-        ]
+def _construction(cls: type, fields: list[_Field], targets: list[str], names: dict[str, Any]) -> list[str]:
+    """Build the object from the locals ``f0``, ``f1``, ...: through its slots when that is what ``__init__`` does."""
+    plain = (
+        "__slots__" in vars(cls)
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and all(
+            a.validator is None and a.converter is None and a.init and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+            for a in attrs.fields(cls)
+        )
+        and len(attrs.fields(cls)) == len(fields)
+    )
+    if not plain:
+        arguments = ", ".join(f"{target}=f{index}" for index, target in enumerate(targets))
+        return [f"    return CLS({arguments})"]
+    lines = ["    o = NEW(CLS)"]
+    for index, field in enumerate(fields):
+        names[f"SET{index}"] = getattr(cls, field.name).__set__
+        lines.append(f"    SET{index}(o, f{index})")
+    return [*lines, "    return o"]
+
+
+def _field_lines(index: int, field: _Field, plan: _Plan | None, target: str, names: dict[str, Any]) -> list[str]:
+    local = f"f{index}"
+    lines = [f"    v = get({field.wire!r}, MISSING)"]
+    missing = [f"        {local} = DEFAULT{index}"]
     if field.required:
         reason = "required field is missing"
-        lines += [
+        missing.append(f"        failures = (failures or []) + [({_path(field.wire)!r}, {reason!r})]")
+    if plan is None:  # a field not seen yet: the generic way, which prepares it
+        return [
+            *lines,
             "    if v is MISSING:",
-            f"        failures = (failures or []) + [({_path(field.wire)!r}, {reason!r})]",
+            *missing,
+            "    else:",
+            f"        failures = SLOW({index}, v, kw, failures)",
+            f"        {local} = kw.pop({target!r}, DEFAULT{index})",
         ]
-    return lines
+    if plan.fast is not None:
+        names[f"FAST{index}"] = plan.fast
+        lines += [f"    if v.__class__ is FAST{index}:", f"        {local} = v", "    elif v is MISSING:", *missing]
+    else:
+        lines += ["    if v is MISSING:", *missing]
+    if field.omit_none:
+        lines += ["    elif v is None:", f"        {local} = DEFAULT{index}"]
+    elif plan.nullable:
+        lines += ["    elif v is None:", f"        {local} = None"]
+    names[f"HOOK{index}"] = getattr(plan.hook, "compiled", None) or plan.hook
+    names[f"TYPE{index}"] = plan.tp
+    failed = [
+        "        except INVALID_EXC as exc:",
+        f"            failures = FAILED(failures, {_path(field.wire)!r}, exc)",
+        f"            {local} = None",
+    ]
+    item = _compiled_item(plan)
+    if item is not None:  # a list of models: the items' own decoder, straight (the hook again for errors)
+        names[f"ITEM{index}"], names[f"ITEMTYPE{index}"] = item
+        lines += [
+            "    elif v.__class__ is list:",
+            "        try:",
+            f"            {local} = [ITEM{index}(x, ITEMTYPE{index}) for x in v]",
+            "        except INVALID_EXC:",
+            "            try:",
+            f"                {local} = HOOK{index}(v, TYPE{index})",
+            *("    " + line for line in failed),
+        ]
+    return [*lines, "    else:", "        try:", f"            {local} = HOOK{index}(v, TYPE{index})", *failed]
 
 
 def _compiled_item(plan: _Plan) -> tuple[Any, Any] | None:

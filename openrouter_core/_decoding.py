@@ -85,6 +85,11 @@ class BodyDecoder:
         self._limit = limit
         self.produced = 0
 
+    @property
+    def identity(self) -> bool:
+        """Whether the body is not encoded (its bytes pass through unchanged)."""
+        return not self._layers
+
     def feed(self, data: bytes) -> bytes:
         """The decoded bytes available after ``data``."""
         if not self._layers:

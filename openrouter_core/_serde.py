@@ -1000,10 +1000,21 @@ def _parse_float(text: str) -> float:
 
 
 _JSON = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float)  # one decoder, not one per call
+_SCAN = _JSON.scan_once  # type: ignore[attr-defined]  # the C scanner: a value at an index, and its end
 
 
 def decode_json(body: bytes | str) -> Any:
     """Parse a JSON body (bytes, or text already decoded) strictly; raises ``DecodeFailure`` with path ``$``."""
+    if body.__class__ is str and body:
+        # The common case in one C call (a stream event's data): a value that fills the text.
+        # Anything else (leading or trailing space, an error) takes the full path below.
+        try:
+            value, end = _SCAN(body, 0)
+        except (StopIteration, ValueError, RecursionError):
+            pass
+        else:
+            if end == len(body):
+                return value
     if not body.strip():
         raise DecodeFailure("$", "the body is empty")
     try:
@@ -1021,9 +1032,15 @@ def decode_json(body: bytes | str) -> Any:
 def decoder_for(model: Any) -> Callable[[Any], Any]:
     """A function structuring already-parsed JSON as ``model`` (for many values: a stream's events)."""
     hook = response_converter().get_structure_hook(model)
+    fast: list[Any] = []  # the compiled decoder, once the model has one: one call less per value
 
     def decode_one(data: Any) -> Any:
         try:
+            if fast:
+                return fast[0](data, model)
+            compiled = getattr(hook, "compiled", None)
+            if compiled is not None:
+                fast.append(compiled)
             return hook(data, model)
         except Invalid as exc:
             path, reason = exc.failures[0]

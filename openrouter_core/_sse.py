@@ -43,6 +43,9 @@ from typing import NoReturn
 
 __all__ = ["DEFAULT_MAX_EVENT_BYTES", "EventTooLargeError", "SSEDecoder", "ServerSentEvent"]
 
+_utf_8_decode = codecs.utf_8_decode
+_BOM = codecs.BOM_UTF8
+
 DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024
 """The default :class:`SSEDecoder` limit: 16 MiB for one line or one event's data."""
 
@@ -137,10 +140,10 @@ class SSEDecoder:
     """
 
     __slots__ = (
+        "_bom",
         "_closed",
         "_data",
         "_data_bytes",
-        "_decoder",
         "_event_type",
         "_id_buffer",
         "_in_event",
@@ -148,6 +151,7 @@ class SSEDecoder:
         "_partial",
         "_partial_bytes",
         "_skip_lf",
+        "_tail",
         "bytes_received",
         "comments",
         "last_event_id",
@@ -160,9 +164,11 @@ class SSEDecoder:
         if max_event_bytes < 1:
             raise ValueError(f"max_event_bytes: must be at least 1, got {max_event_bytes}")
         self._limit = max_event_bytes
-        # "utf-8-sig" drops one BOM at the start only (even one split over chunks); "replace" is
-        # the spec's UTF-8 decode, which turns invalid bytes into U+FFFD.
-        self._decoder = codecs.getincrementaldecoder("utf-8-sig")("replace")
+        # UTF-8 decoded incrementally: _tail holds the bytes of a character cut at the end of a chunk;
+        # "replace" is the spec's decode (invalid bytes become U+FFFD). One byte order mark at the
+        # very start is dropped, even split over chunks (_bom: still looking for it).
+        self._tail = b""
+        self._bom = True
         self._partial: list[str] = []  # the unfinished last line, in pieces (no CR or LF inside)
         self._partial_bytes = 0
         self._skip_lf = False  # the previous chunk ended in CR: an LF starting the next one is its pair
@@ -189,7 +195,7 @@ class SSEDecoder:
         """
         if self._in_event or self._partial_bytes:
             return True
-        return not self._closed and bool(self._decoder.getstate()[0])
+        return not self._closed and bool(self._tail)
 
     def feed(self, data: bytes) -> list[ServerSentEvent]:
         """Decode the next bytes of the stream.
@@ -207,9 +213,25 @@ class SSEDecoder:
         if self._closed:
             raise RuntimeError("SSEDecoder.feed: the decoder is closed (end() was called, or a limit was exceeded)")
         self.bytes_received += len(data)
-        text = self._decoder.decode(data)
+        text = self._decode(data, final=False)
         if not text:
             return []
+        if (
+            text[-2:] == "\n\n"
+            and text[:6] == "data: "
+            and not (self._in_event or self._partial or self._skip_lf)
+            and text.count("\n") == 2
+            and "\r" not in text
+            and len(text) <= self._limit // 4  # so at most max_event_bytes in UTF-8
+        ):
+            # The common chunk: exactly one event of one data line ("data: <value>\n\n"), starting
+            # on a fresh line. What the general path below would do for it, in one step.
+            self.last_event_id = self._id_buffer
+            return [ServerSentEvent(text[6:-2], "message", self._id_buffer, self.retry)]
+        return self._lines(text)
+
+    def _lines(self, text: str) -> list[ServerSentEvent]:
+        """The general path: join with the unfinished line, split into lines, process them."""
         if self._skip_lf:
             self._skip_lf = False
             if text[0] == "\n":
@@ -241,6 +263,20 @@ class SSEDecoder:
                 self._fail("a line", events)
         return events
 
+    def _decode(self, data: bytes, *, final: bool) -> str:
+        if self._tail:
+            data = self._tail + data
+        if self._bom:
+            if len(data) < 3 and _BOM.startswith(data) and not final:
+                self._tail = data  # perhaps the start of a byte order mark: wait for more
+                return ""
+            self._bom = False
+            if data.startswith(_BOM):
+                data = data[3:]
+        text, used = _utf_8_decode(data, "replace", final)
+        self._tail = data[used:]
+        return text
+
     def end(self) -> list[ServerSentEvent]:
         """Mark the end of the stream; the decoder accepts no more bytes afterwards.
 
@@ -254,7 +290,7 @@ class SSEDecoder:
         """
         if self._closed:
             return []
-        tail = self._decoder.decode(b"", final=True)  # a cut-off UTF-8 sequence becomes U+FFFD
+        tail = self._decode(b"", final=True)  # a cut-off UTF-8 sequence becomes U+FFFD
         if tail:
             self._partial.append(tail)
             self._partial_bytes += _utf8_len(tail)

@@ -24,6 +24,7 @@ from openrouter_core import _errors as errors
 from openrouter_core._closing import AsyncClosing, Closing
 from openrouter_core._drivers import araw_chunks, raw_chunks
 from openrouter_core._result import Err, Ok
+from openrouter_core._serde import DecodeFailure, decode_json, decoder_for
 
 if TYPE_CHECKING:
     from openrouter_core._prepare import Plan
@@ -92,8 +93,7 @@ class _Events:
         self.secrets = secrets
         self.sse = SSEDecoder(max_event_bytes=plan.limit)
         self.body = BodyDecoder(response.headers.get("content-encoding", ""), sys.maxsize)
-        from openrouter_core._serde import decoder_for
-
+        self.encoded = not self.body.identity
         self._decode_one = decoder_for(model)
         self.index = 0
         self.finished = False  # the end marker, a failure, or the caller closed it
@@ -101,12 +101,14 @@ class _Events:
 
     def feed(self, raw: bytes) -> list[Any]:
         out: list[Any] = []
+        sentinel = self.sentinel
         try:
-            for event in self.sse.feed(b"".join(self.body.iter_pieces(raw))):
-                if self.sentinel is not None and event.data == self.sentinel:
+            for event in self.sse.feed(b"".join(self.body.iter_pieces(raw)) if self.encoded else raw):
+                text = event.data
+                if text == sentinel:
                     self.finished = True
                     break
-                item = self._decode(event.data)
+                item = self._decode(text)
                 if self.finished:
                     break
                 out.append(item)
@@ -115,16 +117,15 @@ class _Events:
         return out
 
     def _decode(self, text: str) -> Any:
-        from openrouter_core._serde import DecodeFailure, decode_json
-
         index = self.index
-        self.index += 1
+        self.index = index + 1
         try:
             data = decode_json(text)
-            found = _inband(data)
-            if found is not None:
-                self._inband_error(*found)
-                return None
+            if data.__class__ is dict and ("error" in data or "type" in data):
+                found = _inband(data)
+                if found is not None:
+                    self._inband_error(*found)
+                    return None
             return self._decode_one(data)
         except DecodeFailure as failure:
             path = f"$[{index}]{failure.path[1:]}"

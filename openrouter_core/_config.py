@@ -65,7 +65,7 @@ def key_problem(key: str) -> str | None:
         return "contains non-ASCII characters"
     if key != key.strip():
         return "has leading or trailing whitespace"
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+    if not key.isprintable():  # for ASCII text: a character below 32, or DEL
         return "contains a control character"
     return None
 

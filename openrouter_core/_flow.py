@@ -8,6 +8,7 @@ sub-flow used with ``yield from``: the key, the hooks, one attempt, the outcome.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ import httpx
 from openrouter_core import _errors as errors
 from openrouter_core._actions import AsyncCallableInSyncCall, ReadBody, ResolveKey, RunHook, Send, Sent, Sleep
 from openrouter_core._config import key_problem
-from openrouter_core._logging import log_attempt, log_retry
+from openrouter_core._logging import DEBUG_LOGGER, LOGGER, log_attempt, log_retry
 from openrouter_core._redact import REDACTED, Secrets
 from openrouter_core._response import NEEDS_BODY, failure_error, match
 from openrouter_core._result import Err, HTTPExchange, Ok
@@ -235,6 +236,8 @@ def _attempt(
 def _log(
     core: OpenRouterCore, request: httpx.Request, sent: Sent, elapsed_ms: float, attempt: int, secrets: Secrets
 ) -> None:
+    if not (DEBUG_LOGGER if core.debug else LOGGER).isEnabledFor(logging.DEBUG):
+        return
     response = sent.response
     outcome = str(response.status_code) if response is not None else ""
     if sent.failure is not None:

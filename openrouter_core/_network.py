@@ -27,6 +27,7 @@ import httpx
 
 __all__ = ["StreamRegistry", "deadline_scope", "make_async_client", "make_sync_client"]
 
+_monotonic = time.monotonic
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("openrouter_attempt_deadline", default=None)
 
 # What the SDK asks servers for: exactly the encodings the drivers decode themselves (with a
@@ -34,14 +35,20 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("openro
 ACCEPT_ENCODING = "gzip, deflate"
 
 
-@contextlib.contextmanager
-def deadline_scope(seconds: float | None) -> Iterator[None]:
+class deadline_scope:  # noqa: N801 - used like the function it replaces: ``with deadline_scope(s):``
     """Within the block, network I/O of owned clients ends ``seconds`` from now at the latest."""
-    token = _DEADLINE.set(None if seconds is None else time.monotonic() + seconds)
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
+
+    __slots__ = ("_seconds", "_token")
+
+    def __init__(self, seconds: float | None) -> None:
+        self._seconds = seconds
+
+    def __enter__(self) -> None:
+        seconds = self._seconds
+        self._token = _DEADLINE.set(None if seconds is None else _monotonic() + seconds)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _DEADLINE.reset(self._token)
 
 
 # The wrappers implement httpcore's network backend and stream interfaces by their methods; they
@@ -52,7 +59,7 @@ def _clamp(timeout: float | None, expired: str) -> float | None:
     deadline = _DEADLINE.get()
     if deadline is None:
         return timeout
-    remaining = deadline - time.monotonic()
+    remaining = deadline - _monotonic()
     if remaining <= 0:
         import httpcore  # loaded by then: httpx imports it with its first transport
 
@@ -73,8 +80,9 @@ class RemainingTimeouts(dict[str, float | None]):
         self._deadline = deadline
 
     def get(self, key: str, default: float | None = None) -> float | None:  # type: ignore[override]
-        value = super().get(key, default)
-        remaining = max(self._deadline - time.monotonic(), 0.001)
+        value = dict.get(self, key, default)
+        remaining = self._deadline - _monotonic()
+        remaining = max(remaining, 0.001)
         return remaining if value is None or value > remaining else value
 
 

@@ -13,6 +13,7 @@ Model references are strings (``"ops.credits_get_credits:GetCreditsResponse"``, 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, ParamSpec, TypeVar, overload
 
@@ -116,6 +117,7 @@ class Operation:
 
     __slots__ = (
         "_resolved",
+        "_shapes",
         "body",
         "deprecated",
         "error_model",
@@ -175,6 +177,7 @@ class Operation:
         self.pagination = pagination
         self.error_model = error_model
         self._resolved: Any = None
+        self._shapes: dict[bool, Any] = {}  # streaming or not -> what prepare works out once (see _prepare)
 
     def __repr__(self) -> str:
         return f"Operation({self.id!r}, {self.method} {self.path})"
@@ -188,11 +191,28 @@ class Operation:
         return self._resolved
 
 
-def _check_core(core: object) -> Err[OpenRouterSDKError] | None:
-    from openrouter_core._core import OpenRouterCore
+class _Runtime(NamedTuple):
+    core_class: Any
+    prepare: Any
+    call_flow: Any
+    run_sync: Any
+    run_async: Any
 
-    if isinstance(core, OpenRouterCore):
-        if core.closed:
+
+@functools.cache
+def _runtime() -> _Runtime:
+    """The runtime a call needs, imported on the first call (importing an operation stays cheap)."""
+    from openrouter_core._core import OpenRouterCore
+    from openrouter_core._drivers import run_async, run_sync
+    from openrouter_core._flow import call_flow
+    from openrouter_core._prepare import prepare
+
+    return _Runtime(OpenRouterCore, prepare, call_flow, run_sync, run_async)
+
+
+def _check_core(core: object, core_class: type) -> Err[OpenRouterSDKError] | None:
+    if isinstance(core, core_class):
+        if core.closed:  # type: ignore[attr-defined]
             from openrouter_core._errors import InvalidRequestError
 
             return Err(InvalidRequestError("the core is closed; create a new OpenRouterCore"))
@@ -246,15 +266,14 @@ def _planned(
     """What ``call`` and ``call_async`` share: the deprecation warning, the core's check, the plan."""
     if operation.deprecated:
         warn_deprecated(operation.deprecated)
-    failed = _check_core(core)
+    runtime = _runtime()
+    failed = _check_core(core, runtime.core_class)
     if failed is not None:
         return failed
-    from openrouter_core._prepare import prepare
-
-    plan = prepare(core, operation, request, options, security)
+    plan = runtime.prepare(core, operation, request, options, security)
     if not isinstance(plan, Err):
         plan.asynchronous = asynchronous  # what it hands over open (a stream, a download) is of this kind
-    return plan
+    return plan  # type: ignore[no-any-return]
 
 
 def call(
@@ -269,11 +288,9 @@ def call(
     plan = _planned(core, operation, request, options, security, asynchronous=False)
     if isinstance(plan, Err):
         return plan
-    from openrouter_core._drivers import run_sync
-    from openrouter_core._flow import call_flow
-
+    runtime = _runtime()
     handle = core._sync()
-    return run_sync(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
+    return runtime.run_sync(runtime.call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[no-any-return]
 
 
 async def call_async(
@@ -288,11 +305,9 @@ async def call_async(
     plan = _planned(core, operation, request, options, security, asynchronous=True)
     if isinstance(plan, Err):
         return plan
-    from openrouter_core._drivers import run_async
-    from openrouter_core._flow import call_flow
-
+    runtime = _runtime()
     handle = core._async()
-    return await run_async(call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[arg-type]
+    return await runtime.run_async(runtime.call_flow(core, plan, handle), handle.client, core.clock)  # type: ignore[no-any-return]
 
 
 def async_twin(function: Callable[P, R], operation: Operation) -> Callable[P, Coroutine[Any, Any, R]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import urllib.parse
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from openrouter_core import _errors as errors
 from openrouter_core._config import header_problem
@@ -26,6 +26,7 @@ from openrouter_core._retries import (
     RetryConfig,
     RetryPolicy,
 )
+from openrouter_core._serde import Invalid, encode_json, validate_request
 
 if TYPE_CHECKING:
     from openrouter_core._core import APIKey, OpenRouterCore
@@ -67,10 +68,6 @@ class Plan:
         "url",
     )
 
-    def __init__(self, **values: Any) -> None:
-        for name, value in values.items():
-            setattr(self, name, value)
-
     operation: Operation
     method: str
     url: str
@@ -96,10 +93,16 @@ def model_class(reference: object) -> Any:
     """A model given as a class, or as ``"module:Name"`` relative to ``openrouter_funcs.models``, imported."""
     if not isinstance(reference, str):
         return reference
-    module, _, name = reference.partition(":")
-    if module.split(".")[0] not in _ABSOLUTE_ROOTS:
-        module = f"{MODELS_PACKAGE}.{module}"
-    return getattr(importlib.import_module(module), name)
+    found = _MODELS.get(reference)
+    if found is None:
+        module, _, name = reference.partition(":")
+        if module.split(".")[0] not in _ABSOLUTE_ROOTS:
+            module = f"{MODELS_PACKAGE}.{module}"
+        found = _MODELS[reference] = getattr(importlib.import_module(module), name)
+    return found
+
+
+_MODELS: dict[str, Any] = {}  # "module:Name" -> the class, once imported
 
 
 _ABSOLUTE_ROOTS = frozenset({"openrouter_funcs", "openrouter_core", "openrouter", "tests"})
@@ -119,8 +122,6 @@ def _validation_error(failures: list[tuple[str, str]]) -> Err[errors.SDKValidati
 
 
 def _wire(operation: Operation, request: object) -> dict[str, Any]:
-    from openrouter_core._serde import Invalid, validate_request
-
     model = operation.request_model()
     if request is None:
         request = {}
@@ -144,6 +145,8 @@ def _scalar(value: Any) -> str:
 
 
 def _url(base_url: str, operation: Operation, wire: dict[str, Any]) -> str:
+    if not operation.path_params and not operation.query:
+        return base_url + operation.path
     path = operation.path
     for name in operation.path_params:
         value = wire.pop(name, None)
@@ -158,10 +161,10 @@ def _url(base_url: str, operation: Operation, wire: dict[str, Any]) -> str:
     return base_url + path + query
 
 
-def _headers(core: OpenRouterCore, operation: Operation, wire: dict[str, Any], accept: str) -> dict[str, str]:
+def _headers(core: OpenRouterCore, shape: _Shape, wire: dict[str, Any]) -> dict[str, str]:
     # The SDK decodes bodies itself, bounded at every layer, so it asks only for what it decodes.
-    headers = {"accept": accept, "accept-encoding": ACCEPT_ENCODING, **core.app_headers}
-    fields = [*APP_HEADERS, *((field, header.lower()) for field, header in operation.headers)]
+    headers = {"accept": shape.accept, "accept-encoding": ACCEPT_ENCODING, **core.app_headers}
+    fields = shape.header_fields
     failures = []
     for field, header in fields:
         value = wire.pop(field, None)
@@ -181,7 +184,6 @@ def _headers(core: OpenRouterCore, operation: Operation, wire: dict[str, Any], a
 
 
 def _body(operation: Operation, wire: dict[str, Any], opts: RequestOptions) -> Any:
-    from openrouter_core._serde import encode_json
 
     extra = {} if opts.extra_body is NOT_GIVEN else dict(opts.extra_body)
     if operation.body is None:
@@ -199,7 +201,7 @@ def _body(operation: Operation, wire: dict[str, Any], opts: RequestOptions) -> A
             field, _, reason = str(exc).partition(": ")
             raise Rejected([(f"request.{field}", reason or str(exc))]) from None
     try:
-        return encode_json({**wire, **extra})
+        return encode_json({**wire, **extra} if extra else wire)
     except (ValueError, TypeError) as exc:  # NaN in extra_body, or something that is not JSON
         raise Rejected([("options.extra_body", f"cannot be sent as JSON ({exc})")]) from None
 
@@ -243,16 +245,47 @@ def _retry_policy(core: OpenRouterCore, operation: Operation, opts: RequestOptio
         config = DEFAULT_IDEMPOTENT_RETRIES if operation.idempotent else NO_RETRIES
     else:
         config = NO_RETRIES if chosen is None else chosen
-    codes = DEFAULT_RETRY_CODE_SET if opts.retry_codes is NOT_GIVEN else opts.retry_codes
     assert isinstance(config, RetryConfig)  # noqa: S101 - RequestOptions and the core checked it
-    return RetryPolicy(config, codes, operation.idempotent)  # type: ignore[arg-type]
+    if opts.retry_codes is not NOT_GIVEN:
+        return RetryPolicy(config, opts.retry_codes, operation.idempotent)  # type: ignore[arg-type]
+    key = (id(config), operation.idempotent)
+    found = _POLICIES.get(key)
+    if found is None or found[0] is not config:
+        if len(_POLICIES) > 64:  # configs built per call would otherwise pile up
+            _POLICIES.clear()
+        found = _POLICIES[key] = (config, RetryPolicy(config, DEFAULT_RETRY_CODE_SET, operation.idempotent))
+    return found[1]
 
 
-def _success(operation: Operation, wire: dict[str, Any]) -> dict[int, tuple[str, Any]]:
+# (id of a RetryConfig, idempotent) -> (that config, its policy): a RetryPolicy holds no per-call state.
+_POLICIES: dict[tuple[int, bool], tuple[RetryConfig, RetryPolicy]] = {}
+
+
+class _Shape(NamedTuple):
+    """What ``prepare`` works out once per operation (and per streaming or not), not once per call."""
+
+    success: dict[int, tuple[str, Any]]  # status -> (encoding, model); read-only
+    accept: str
+    open_statuses: frozenset[int]  # statuses whose body is handed over open (a stream, a download)
+    header_fields: tuple[tuple[str, str], ...]  # request field -> header name
+
+
+def _shape(operation: Operation, wire: dict[str, Any]) -> _Shape:
     stream = operation.stream
-    if stream is not None and wire.get(stream.field) is True:
-        return dict.fromkeys(operation.responses, ("sse", stream))
-    return dict(operation.responses)
+    streaming = stream is not None and wire.get(stream.field) is True
+    found: _Shape | None = operation._shapes.get(streaming)
+    if found is None:
+        success: dict[int, tuple[str, Any]] = (
+            dict.fromkeys(operation.responses, ("sse", stream)) if streaming else dict(operation.responses)
+        )
+        encodings = {encoding for encoding, _ in success.values()}
+        found = operation._shapes[streaming] = _Shape(
+            success,
+            _ACCEPT[min(encodings)] if len(encodings) == 1 else "application/json",
+            frozenset(status for status, (encoding, _) in success.items() if encoding in ("sse", "binary")),
+            (*APP_HEADERS, *((field, header.lower()) for field, header in operation.headers)),
+        )
+    return found
 
 
 def prepare(
@@ -270,11 +303,10 @@ def _plan(core: OpenRouterCore, operation: Operation, request: object, options: 
         raise Rejected([("options", f"expected RequestOptions, got {type(options).__name__}")])
     opts = options or NO_OPTIONS
     wire = _wire(operation, request)
-    success = _success(operation, wire)
+    shape = _shape(operation, wire)
     base_url = core.server_url if opts.server_url is NOT_GIVEN else opts.server_url
     url = _url(base_url, operation, wire)
-    encodings = {encoding for encoding, _ in success.values()}
-    headers = _headers(core, operation, wire, _ACCEPT[min(encodings)] if len(encodings) == 1 else "application/json")
+    headers = _headers(core, shape, wire)
     content = _body(operation, wire, opts)
     if isinstance(content, bytes):
         headers["content-type"] = "application/json"
@@ -293,27 +325,27 @@ def _plan(core: OpenRouterCore, operation: Operation, request: object, options: 
             key_is_header = True
         headers.update(extra_headers)
     headers["user-agent"] = core.user_agent
-    return Plan(
-        operation=operation,
-        method=operation.method,
-        url=url,
-        base_url=base_url,
-        headers=headers,
-        content=content,
-        key_source=key_source,
-        key_field=key_field,
-        env_fallback=env_fallback,
-        key_is_header=key_is_header,
-        needs_key=operation.security != "none" or key_is_header,
-        timeout_s=_timeout_s(core, opts),
-        retry=_retry_policy(core, operation, opts),
-        limit=core.max_response_bytes if opts.max_response_bytes is NOT_GIVEN else opts.max_response_bytes,
-        max_redirects=_max_redirects(operation, opts),
-        extensions=None if opts.extensions is NOT_GIVEN else dict(opts.extensions),
-        open_statuses=frozenset(status for status, (encoding, _) in success.items() if encoding in ("sse", "binary")),
-        success=success,
-        asynchronous=False,
-    )
+    plan = Plan()
+    plan.operation = operation
+    plan.method = operation.method
+    plan.url = url
+    plan.base_url = base_url
+    plan.headers = headers
+    plan.content = content
+    plan.key_source = key_source
+    plan.key_field = key_field
+    plan.env_fallback = env_fallback
+    plan.key_is_header = key_is_header
+    plan.needs_key = operation.security != "none" or key_is_header
+    plan.timeout_s = _timeout_s(core, opts)
+    plan.retry = _retry_policy(core, operation, opts)
+    plan.limit = core.max_response_bytes if opts.max_response_bytes is NOT_GIVEN else opts.max_response_bytes
+    plan.max_redirects = _max_redirects(operation, opts)
+    plan.extensions = None if opts.extensions is NOT_GIVEN else dict(opts.extensions)
+    plan.open_statuses = shape.open_statuses
+    plan.success = shape.success
+    plan.asynchronous = False
+    return plan
 
 
 def _timeout_s(core: OpenRouterCore, opts: RequestOptions) -> float | Any | None:

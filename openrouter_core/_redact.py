@@ -31,15 +31,23 @@ def _variants(secret: str) -> set[str]:
 
 
 class Secrets:
-    """A set of secrets compiled into one pattern, built once per call."""
+    """A set of secrets, compiled into one pattern the first time something is redacted.
 
-    __slots__ = ("_pattern",)
+    Built once per call; most calls never redact anything, so they never pay for the pattern.
+    """
+
+    __slots__ = ("_pattern", "_secrets")
 
     def __init__(self, secrets: Iterable[str | None]) -> None:
+        self._secrets = tuple(secret for secret in secrets if secret and secret.strip())
+        self._pattern: re.Pattern[str] | bool | None = False  # False: not compiled yet
+
+    def __bool__(self) -> bool:
+        return bool(self._secrets)
+
+    def _compiled(self) -> re.Pattern[str] | None:
         alternatives: list[str] = []
-        for secret in secrets:
-            if not secret or not secret.strip():
-                continue
+        for secret in self._secrets:
             for form in sorted(_variants(secret), key=len, reverse=True):
                 escaped = re.escape(form)
                 if len(form) >= _ANYWHERE_LENGTH:
@@ -47,15 +55,14 @@ class Secrets:
                 else:
                     alternatives.append(f"(?<!{_TOKEN_CHARS}){escaped}(?!{_TOKEN_CHARS})")
         self._pattern = re.compile("|".join(alternatives)) if alternatives else None
-
-    def __bool__(self) -> bool:
-        return self._pattern is not None
+        return self._pattern
 
     def redact(self, text: str) -> str:
         """``text`` with every occurrence of a secret replaced by ``[REDACTED]``."""
-        if self._pattern is None or not text:
+        if not self._secrets or not text:
             return text
-        return self._pattern.sub(REDACTED, text)
+        pattern = self._pattern if self._pattern is not False else self._compiled()
+        return pattern.sub(REDACTED, text) if isinstance(pattern, re.Pattern) else text
 
 
 NO_SECRETS = Secrets(())

@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from openrouter_core import _errors as errors
+from openrouter_core._prepare import model_class
 from openrouter_core._result import Err, HTTPExchange, Ok
+from openrouter_core._serde import DecodeFailure, decode_json, decode_value, model_fields
 
 if TYPE_CHECKING:
     import httpx
@@ -59,7 +61,6 @@ def _error_object(data: object) -> Any:
     if not isinstance(data, dict) or not isinstance(data.get("error"), dict):
         return None
     from openrouter_core._models import ErrorResponse
-    from openrouter_core._serde import DecodeFailure, decode_value
 
     try:
         return decode_value(data, ErrorResponse)
@@ -102,8 +103,6 @@ def _status_error(
 
 
 def _error_payload(plan: Plan, body: bytes) -> Any:
-    from openrouter_core._serde import DecodeFailure, decode_json, decode_value
-
     try:
         data = decode_json(body)
     except DecodeFailure:
@@ -111,8 +110,6 @@ def _error_payload(plan: Plan, body: bytes) -> Any:
     found = _error_object(data)
     model = plan.operation.error_model
     if found is None and model is not None:
-        from openrouter_core._prepare import model_class
-
         try:
             found = decode_value(data, model_class(model))
         except DecodeFailure:
@@ -123,9 +120,6 @@ def _error_payload(plan: Plan, body: bytes) -> Any:
 def _decode_json(
     plan: Plan, model: Any, request: httpx.Request, response: httpx.Response, body: bytes, secrets: Secrets
 ) -> Ok[Any] | errors.OpenRouterError:
-    from openrouter_core._prepare import model_class
-    from openrouter_core._serde import DecodeFailure, decode_json, decode_value, model_fields
-
     status = response.status_code
     cls = model_class(model)
     try:

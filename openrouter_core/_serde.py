@@ -527,34 +527,41 @@ def _fit(tp: Any, value: Mapping[str, Any]) -> tuple[int, int]:
 class _Members:
     """A union's members, with the JSON kinds each accepts and its hook, worked out once (lazily)."""
 
-    __slots__ = ("_conv", "_entries", "_members")
+    __slots__ = ("_by_kind", "_conv", "_entries", "_members")
 
     def __init__(self, conv: cattrs.Converter, members: Sequence[Any] | Callable[[], Sequence[Any]]) -> None:
         self._conv = conv
         self._members = members
         self._entries: list[tuple[Any, frozenset[str], Hook]] | None = None
+        self._by_kind: dict[str, list[tuple[Any, frozenset[str], Hook]]] = {}
 
     def entries(self) -> list[tuple[Any, frozenset[str], Hook]]:
         if self._entries is None:
             members = self._members() if callable(self._members) else self._members
-            self._entries = [(m, _kinds(m), self._conv.get_structure_hook(m)) for m in members]
+            entries = [(m, _kinds(m), self._conv.get_structure_hook(m)) for m in members]
+            self._by_kind = {kind: [entry for entry in entries if kind in entry[1]] for kind in _KIND_ORDER}
+            self._entries = entries
         return self._entries
 
     def pick(self, value: Any) -> Any:
         """Decode ``value`` as the first fitting member, by the module docstring's rule."""
         entries = self.entries()
-        if attrs.has(type(value)):
+        cls = value.__class__
+        if cls not in _KIND_OF_TYPE and attrs.has(cls):
             for member, _, hook in entries:
-                if member is type(value):
+                if member is cls:
                     return hook(value, member)
             value = to_json(value)
         kind = _json_kind(value)
-        candidates = [entry for entry in entries if kind in entry[1]]
+        candidates = self._by_kind.get(kind)
         if not candidates:
             kinds = sorted({k for entry in entries for k in entry[1]}, key=_KIND_ORDER.index)
             raise _fail(f"expected {' or '.join(_KIND_NAMES[k] for k in kinds)}, got {_describe(value)}")
-        if kind == "object" and len(candidates) > 1:
-            candidates.sort(key=lambda entry: _fit(entry[0], value))  # stable: ties keep document order
+        if len(candidates) == 1:
+            member, _, hook = candidates[0]
+            return hook(value, member)
+        if kind == "object":  # stable sort: ties keep document order
+            candidates = sorted(candidates, key=lambda entry: _fit(entry[0], value))
         first_failure: Invalid | None = None
         for member, _, hook in candidates:
             try:
@@ -605,13 +612,14 @@ def _one_of_hook(conv: cattrs.Converter, rules: _Rules, union: OneOf) -> Hook:
             if union.nullable:
                 return None
             raise _fail(f"may not be null ({union.name})")
-        if isinstance(value, RawVariant):
+        cls = value.__class__
+        if cls is RawVariant:
             if not isinstance(value.raw, Mapping):
                 raise _fail("RawVariant.raw must be an object")
             return to_json(value) if rules.strict else value
         if union.discriminator is None:
             return choice.pick(value)
-        if attrs.has(type(value)):
+        if cls is not dict and attrs.has(cls):
             for member, _, hook in choice.entries():
                 if member is type(value):
                     return hook(value, member)
@@ -665,13 +673,31 @@ class _Plan:
     __slots__ = ("fast", "hook", "nullable", "target", "tp")
 
     def __init__(self, conv: cattrs.Converter, rules: _Rules, field: _Field, target: str) -> None:
-        self.tp = resolve(field.annotation, field.module)
-        self.hook = conv.get_structure_hook(self.tp)
-        self.fast, self.nullable = _fast_path(self.tp, strict=rules.strict)
+        tp = resolve(field.annotation, field.module)
+        self.fast, self.nullable = _fast_path(tp, strict=rules.strict)
+        if not rules.strict and _is_union(tp):
+            # ``Model | None`` (or ``| Unset``) in a response: null is handled by the field's own check,
+            # so a value goes straight to the model's hook, without the union's.
+            members = [member for member in typing.get_args(tp) if member is not Unset and member is not type(None)]
+            if len(members) == 1 and attrs.has(members[0]):
+                tp = members[0]
+        self.tp = tp
+        self.hook = conv.get_structure_hook(tp)
         self.target = target
 
 
 _NO_FAST = (None, False)
+
+
+def _only_str_takes_strings(members: list[Any]) -> bool:
+    """Whether, among a union's members, a JSON string can only be the plain ``str`` (no enum, no constraint)."""
+    flat: list[Any] = []
+    for member in members:
+        if isinstance(member, OneOf) and member.discriminator is None:
+            flat.extend(_union_members(member))
+        else:
+            flat.append(member)
+    return len(flat) > 1 and str in flat and [m for m in flat if "string" in _kinds(m)] == [str]
 
 
 def _fast_path(tp: Any, *, strict: bool) -> tuple[type | None, bool]:
@@ -683,6 +709,8 @@ def _fast_path(tp: Any, *, strict: bool) -> tuple[type | None, bool]:
         members = [m for m in members if m is not type(None)]
         if not strict and len(members) == 2 and _is_literal(members[0]) and members[1] in (str, int):
             return members[1], nullable  # an open enum: any value of its type is kept
+        if _only_str_takes_strings(members):
+            return str, nullable  # ``str | list[Part]``: a string can only be the str member
         if len(members) != 1:
             return None, nullable
         tp = members[0]
@@ -982,7 +1010,11 @@ def _model_to_json(value: Any, cls: type) -> dict[str, Any]:
 
 def encode_json(data: Any) -> bytes:
     """Compact UTF-8 JSON; raises ``ValueError`` for NaN or infinities."""
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return _ENCODER.encode(data).encode("utf-8")
+
+
+# One encoder for every call (json.dumps with options builds a new one each time).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 # --- decoding -------------------------------------------------------------------------------------
@@ -1005,6 +1037,11 @@ _SCAN = _JSON.scan_once  # type: ignore[attr-defined]  # the C scanner: a value 
 
 def decode_json(body: bytes | str) -> Any:
     """Parse a JSON body (bytes, or text already decoded) strictly; raises ``DecodeFailure`` with path ``$``."""
+    if body.__class__ is bytes and body:
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DecodeFailure("$", "the body is not valid UTF-8") from None
     if body.__class__ is str and body:
         # The common case in one C call (a stream event's data): a value that fills the text.
         # Anything else (leading or trailing space, an error) takes the full path below.
@@ -1031,7 +1068,20 @@ def decode_json(body: bytes | str) -> Any:
 
 def decoder_for(model: Any) -> Callable[[Any], Any]:
     """A function structuring already-parsed JSON as ``model`` (for many values: a stream's events)."""
-    hook = response_converter().get_structure_hook(model)
+    converter = response_converter()
+    cached = _DECODERS.get(model)
+    if cached is not None and cached[0] is converter:
+        return cached[1]
+    decode_one = _decoder(converter, model)
+    _DECODERS[model] = (converter, decode_one)
+    return decode_one
+
+
+_DECODERS: dict[Any, tuple[Any, Callable[[Any], Any]]] = {}  # model -> (its converter, its decoder)
+
+
+def _decoder(converter: cattrs.Converter, model: Any) -> Callable[[Any], Any]:
+    hook = converter.get_structure_hook(model)
     fast: list[Any] = []  # the compiled decoder, once the model has one: one call less per value
 
     def decode_one(data: Any) -> Any:

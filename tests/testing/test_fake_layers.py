@@ -39,8 +39,6 @@ LAYERS = {
     # the public class and the package
     "_openrouter": 5,
     "__init__": 5,
-    # users of the package (the command line's demo)
-    "_demo": 6,
 }
 PREFIX = "openrouter.testing."
 
@@ -114,16 +112,12 @@ def test_the_connectors_do_not_know_each_other() -> None:
 def test_the_package_imports_only_its_own_layers() -> None:
     """Inside the package, only the package's top (``__init__``) and its users import ``openrouter.testing``."""
     for path in PACKAGE.glob("*.py"):
-        if LAYERS[path.stem] >= LAYERS["_demo"]:
-            continue
         names = [name for name, _ in imports_of(path)]
         assert "openrouter.testing" not in names or path.stem == "__init__", path.name
 
 
 def test_the_fake_shares_no_model_or_validation_with_the_sdk() -> None:
     for path in PACKAGE.glob("*.py"):
-        if path.stem == "_demo":  # the demo drives the SDK on purpose
-            continue
         for name, line in imports_of(path):
             assert not name.startswith("openrouter_funcs"), f"{path.name}:{line} imports {name}"
             assert name.split(".")[0] not in {"jsonschema", "yaml"}, f"{path.name}:{line} imports {name}"
@@ -137,7 +131,7 @@ def test_route_facts_are_written_once() -> None:
     routes = __import__("openrouter.testing._routes", fromlist=["ROUTES"]).ROUTES
     templates = {route.path for route in routes if route.path.count("/") > 1}
     for path in PACKAGE.glob("*.py"):
-        if path.stem in ("_routes", "_demo"):
+        if path.stem == "_routes":
             continue
         source = path.read_text(encoding="utf-8")
         assert [template for template in templates if f'"{template}"' in source] == [], path.name

@@ -143,7 +143,10 @@ def _field_lines(index: int, field: _Field, plan: _Plan | None, target: str, nam
         lines += [
             "    elif v.__class__ is list:",
             "        try:",
-            f"            {local} = [ITEM{index}(x, ITEMTYPE{index}) for x in v]",
+            (
+                f"            {local} = [ITEM{index}(v[0], ITEMTYPE{index})] if len(v) == 1 else"
+                f" [ITEM{index}(x, ITEMTYPE{index}) for x in v]"
+            ),
             "        except INVALID_EXC:",
             "            try:",
             f"                {local} = HOOK{index}(v, TYPE{index})",

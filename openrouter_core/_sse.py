@@ -210,25 +210,36 @@ class SSEDecoder:
             EventTooLargeError: A line or an event's data is larger than ``max_event_bytes``.
             RuntimeError: The decoder was ended, or failed with :exc:`EventTooLargeError`.
         """
+        text = self._text(data)
+        if text[-2:] == "\n\n" and text[:6] == "data: " and self._one_line(text):
+            # The common chunk: exactly one event of one data line ("data: <value>\n\n"), starting
+            # on a fresh line. What the general path would do for it, in one step.
+            self.last_event_id = self._id_buffer
+            return [ServerSentEvent(text[6:-2], "message", self._id_buffer, self.retry)]
+        return self._lines(text) if text else []
+
+    def feed_data(self, data: bytes) -> list[str]:
+        """Like :meth:`feed`, but only each event's ``data``: what a stream of JSON events reads."""
+        text = self._text(data)
+        if text[-2:] == "\n\n" and text[:6] == "data: " and self._one_line(text):
+            self.last_event_id = self._id_buffer
+            return [text[6:-2]]
+        return [event.data for event in self._lines(text)] if text else []
+
+    def _text(self, data: bytes) -> str:
         if self._closed:
             raise RuntimeError("SSEDecoder.feed: the decoder is closed (end() was called, or a limit was exceeded)")
         self.bytes_received += len(data)
-        text = self._decode(data, final=False)
-        if not text:
-            return []
-        if (
-            text[-2:] == "\n\n"
-            and text[:6] == "data: "
-            and not (self._in_event or self._partial or self._skip_lf)
+        return self._decode(data, final=False)
+
+    def _one_line(self, text: str) -> bool:
+        """Whether ``text`` is one line and a blank line, with nothing pending before it."""
+        return (
+            not (self._in_event or self._partial or self._skip_lf)
             and text.count("\n") == 2
             and "\r" not in text
             and len(text) <= self._limit // 4  # so at most max_event_bytes in UTF-8
-        ):
-            # The common chunk: exactly one event of one data line ("data: <value>\n\n"), starting
-            # on a fresh line. What the general path below would do for it, in one step.
-            self.last_event_id = self._id_buffer
-            return [ServerSentEvent(text[6:-2], "message", self._id_buffer, self.retry)]
-        return self._lines(text)
+        )
 
     def _lines(self, text: str) -> list[ServerSentEvent]:
         """The general path: join with the unfinished line, split into lines, process them."""

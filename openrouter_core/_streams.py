@@ -103,8 +103,7 @@ class _Events:
         out: list[Any] = []
         sentinel = self.sentinel
         try:
-            for event in self.sse.feed(b"".join(self.body.iter_pieces(raw)) if self.encoded else raw):
-                text = event.data
+            for text in self.sse.feed_data(b"".join(self.body.iter_pieces(raw)) if self.encoded else raw):
                 if text == sentinel:
                     self.finished = True
                     break
@@ -255,8 +254,10 @@ class _StreamBase(Generic[T, F]):
 
 
 def _run(events: _Events, seen: list[Any] | None) -> Generator[Any, None, None]:
+    response = events.response
     try:
-        for raw in raw_chunks(events.response):
+        # iter_raw straight, one generator less per chunk, unless the body was read already.
+        for raw in raw_chunks(response) if hasattr(response, "_content") else response.iter_raw():
             items = events.feed(raw)
             if seen is not None:
                 seen.extend(items)
@@ -271,8 +272,9 @@ def _run(events: _Events, seen: list[Any] | None) -> Generator[Any, None, None]:
 
 
 async def _arun(events: _Events, seen: list[Any] | None) -> AsyncGenerator[Any, None]:
+    response = events.response
     try:
-        async for raw in araw_chunks(events.response):
+        async for raw in araw_chunks(response) if hasattr(response, "_content") else response.aiter_raw():
             items = events.feed(raw)
             if seen is not None:
                 seen.extend(items)

@@ -94,7 +94,7 @@ def _hook_name(hook: object) -> str:
 def _hook_failed(
     kind: str, hook: object, problem: str, request: httpx.Request | None, attempt: int, secrets: Secrets
 ) -> Err[Any]:
-    stored = _stored(request) if request is not None else None
+    stored = _stored(request, in_place=False) if request is not None else None
     error = errors.UnexpectedClientError(
         f"{kind} hook {_hook_name(hook)} {secrets.redact(errors.one_line(problem))}", request=stored
     )
@@ -165,12 +165,17 @@ def _attempt_timeout(plan: Plan, handle: ClientHandle, core: OpenRouterCore, bud
     return timeout_s
 
 
-def _stored(request: httpx.Request) -> httpx.Request:
+def _stored(request: httpx.Request, *, in_place: bool) -> httpx.Request:
     """What the Result and its errors keep (and a pickle of them holds): the request, without the key.
 
-    A shallow copy with its own headers, so the request the transport received is left as sent.
+    For the clients the core created, the request itself (it has been sent, and nothing else holds
+    it); for the caller's own clients, a shallow copy with its own headers, so the request their
+    transport received is left as sent.
     """
     if "authorization" not in request.headers:
+        return request
+    if in_place:
+        request.headers["authorization"] = REDACTED
         return request
     stored = object.__new__(httpx.Request)
     stored.__dict__.update(request.__dict__)
@@ -179,11 +184,14 @@ def _stored(request: httpx.Request) -> httpx.Request:
     return stored
 
 
-def _keep_redacted(request: httpx.Request, sent: Sent) -> httpx.Request:
+def _keep_redacted(request: httpx.Request, sent: Sent, *, in_place: bool) -> httpx.Request:
     response = sent.response
     if response is None:
-        return _stored(request)
-    final = _stored(response.request) if _has_request(response) else _stored(request)
+        return _stored(request, in_place=in_place)
+    if _has_request(response):
+        final = _stored(response.request, in_place=in_place and response.request is request)
+    else:
+        final = _stored(request, in_place=in_place)
     response.request = final
     return final
 
@@ -230,7 +238,7 @@ def _attempt(
         sent = yield from _after_hooks(core, ctx, sent, attempt, secrets)
         if isinstance(sent, Err):
             return sent
-    return _keep_redacted(request, sent), sent, timeout_s
+    return _keep_redacted(request, sent, in_place=handle.owned and not core.hooks), sent, timeout_s
 
 
 def _log(

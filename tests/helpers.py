@@ -67,7 +67,11 @@ class Wire:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        self.requests.append(request)
+        # As sent: the SDK redacts the Authorization of its own clients' requests once they are done.
+        sent = object.__new__(httpx.Request)
+        sent.__dict__.update(request.__dict__)
+        sent.headers = request.headers.copy()
+        self.requests.append(sent)
         answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
         if isinstance(answer, BaseException):
             raise answer

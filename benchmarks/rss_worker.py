@@ -20,6 +20,7 @@ benchmark helpers, only what MODE needs. Every result is still checked.
 
 from __future__ import annotations
 
+import pathlib
 import resource
 import sys
 import time
@@ -105,7 +106,7 @@ def _upload_sdk(base_url: str, size: int, path: str) -> int:
     from openrouter_funcs.files_upload import files_upload
 
     with OpenRouterCore(api_key="sk-bench", server_url=base_url, timeout_ms=int(MAX_SECONDS * 1000)) as core:
-        result = files_upload(core, {"file": path})
+        result = files_upload(core, {"file": pathlib.Path(path)})
         if not result.ok:
             raise AssertionError(f"the SDK returned {result!r}")
         return int(result.value.size_bytes)

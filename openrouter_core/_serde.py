@@ -29,6 +29,7 @@ import difflib
 import enum
 import functools
 import importlib
+import io
 import json
 import math
 import os
@@ -922,9 +923,13 @@ def _file_hook(rules: _Rules) -> Hook:
         if isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[0], str):
             filename, value, *rest = value
             content_type = rest[0] if rest else None
+        if isinstance(value, io.TextIOBase):
+            raise _fail("a file opened in text mode: open it in binary mode ('rb')")
         if isinstance(value, (bytes, bytearray, memoryview)) or hasattr(value, "read"):
             return FileValue(value, filename, content_type)
-        if isinstance(value, (str, os.PathLike)):
+        if isinstance(value, str):
+            raise _fail("a str is ambiguous: pass pathlib.Path(...) for a file on disk, or bytes for the content")
+        if isinstance(value, os.PathLike):
             if not os.path.isfile(value):
                 raise _fail(f"no readable file at {os.fspath(value)!r}")
             return FileValue(os.fspath(value), filename, content_type)

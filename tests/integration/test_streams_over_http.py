@@ -211,7 +211,7 @@ SIZE = 64 * MIB
 
 PEAK_WORKER = textwrap.dedent(
     """
-    import asyncio, os, resource, sys
+    import asyncio, os, pathlib, resource, sys
     sys.path.insert(0, os.getcwd())
     from openrouter_core import OpenRouterCore
     from openrouter_core._operation import call, call_async
@@ -234,10 +234,10 @@ PEAK_WORKER = textwrap.dedent(
             return (await body.awrite_to(path)).unwrap()
         result = asyncio.run(main())
     elif mode == "sync":
-        result = call(core, syn.UPLOAD, {"file": path}, None).unwrap().data.id
+        result = call(core, syn.UPLOAD, {"file": pathlib.Path(path)}, None).unwrap().data.id
     else:
         async def main():
-            return (await call_async(core, syn.UPLOAD, {"file": path}, None)).unwrap().data.id
+            return (await call_async(core, syn.UPLOAD, {"file": pathlib.Path(path)}, None)).unwrap().data.id
         result = asyncio.run(main())
     print(result, peak() - before)
     """

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 import openrouter_core as orc
-from openrouter_core import Err, OpenRouterCore, RequestOptions, RetryConfig
+from openrouter_core import Err, OpenRouterCore, RequestOptions, RetryConfig, SDKValidationError
 from openrouter_core._operation import call, call_async, pages, pages_async, unwrap
 from openrouter_core._schema import UNSET
 from tests.helpers import API_KEY, FakeClock, Runner
@@ -355,6 +355,33 @@ def test_an_upload_streams_its_parts(run: Runner, source: str, tmp_path: Path) -
         ("timestamp_granularities[]", None, None, b"segment"),
     ]
     assert recorder.requests[0].headers["content-length"] == str(len(recorder.bodies[0]))
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: path.open(encoding="utf-8"), "a file opened in text mode: open it in binary mode ('rb')"),
+        (str, "a str is ambiguous: pass pathlib.Path(...) for a file on disk, or bytes for"),
+    ],
+    ids=["text-mode file", "str path"],
+)
+def test_an_upload_refuses_text_files_and_str_paths_before_sending(
+    run: Runner, tmp_path: Path, make: Any, reason: str
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("some notes", encoding="utf-8")
+    recorder = Recorder(ok_json())
+    source = make(notes)
+    try:
+        result = run_call(run, core_for(recorder), syn.UPLOAD, {"file": source, "purpose": "test"})
+    finally:
+        if hasattr(source, "close"):
+            source.close()
+    assert not result.ok
+    assert isinstance(result.error, SDKValidationError)
+    assert result.error.errors[0][0] == "request.file"
+    assert result.error.errors[0][1].startswith(reason)
+    assert recorder.requests == []
 
 
 class OneShot(io.RawIOBase):

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-__all__ = ["BodyDecoder", "BodyTooLarge", "UndecodableBody"]
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["BodyDecoder", "BodyTooLarge", "UndecodableBody", "body_decoder"]
 
 _PIECE = 64 * 1024
 
@@ -117,3 +121,9 @@ class BodyDecoder:
         if self.produced > self._limit:
             raise BodyTooLarge
         return data
+
+
+def body_decoder(response: httpx.Response, limit: int) -> BodyDecoder:
+    """The decoder for ``response``'s body: none when httpx has read (and so decoded) the body already."""
+    encoding = "" if hasattr(response, "_content") else response.headers.get("content-encoding", "")
+    return BodyDecoder(encoding, limit)

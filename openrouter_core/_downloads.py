@@ -35,13 +35,13 @@ class _Body:
     """The shared state: the response, its decoder, and the failure, if any."""
 
     def __init__(self, response: httpx.Response, plan: Plan, secrets: Secrets) -> None:
-        from openrouter_core._decoding import BodyDecoder
+        from openrouter_core._decoding import body_decoder
 
         self.response = response
         self.plan = plan
         self.secrets = secrets
         # Streamed to the caller a bounded piece at a time, so no total size limit applies here.
-        self.decoder = BodyDecoder(response.headers.get("content-encoding", ""), sys.maxsize)
+        self.decoder = body_decoder(response, sys.maxsize)
         self.error: OpenRouterSDKError | None = None
         self.done = False
 

@@ -26,7 +26,7 @@ from openrouter_core._actions import (
     Sleep,
     TransportCancelled,
 )
-from openrouter_core._decoding import BodyDecoder, BodyTooLarge, UndecodableBody
+from openrouter_core._decoding import BodyTooLarge, UndecodableBody, body_decoder
 from openrouter_core._errors import classify
 from openrouter_core._network import bound_timeouts, deadline_scope, unbound_timeouts
 
@@ -46,7 +46,7 @@ class BodyReader:
 
     def __init__(self, response: httpx.Response, limit: int, deadline: float | None) -> None:
         self._response = response
-        self._decoder = BodyDecoder(response.headers.get("content-encoding", ""), limit)
+        self._decoder = body_decoder(response, limit)
         self._limit = limit
         self._deadline = deadline
         length = response.headers.get("content-length", "")

@@ -169,10 +169,18 @@ def _success(
     secrets: Secrets,
 ) -> AnyResult:
     encoding, model = spec
-    if body is None:  # a stream or a download: the caller reads it
+    if body is None:  # a stream or a download: the caller reads it (the driver closes it on an Err)
+        from openrouter_core._actions import SendFailure
+        from openrouter_core._decoding import UndecodableBody
         from openrouter_core._streams import open_value
 
-        return Ok(open_value(encoding, model, response, plan, secrets), exchange)
+        try:
+            return Ok(open_value(encoding, model, response, plan, secrets), exchange)
+        except UndecodableBody as exc:  # a Content-Encoding the SDK cannot decode
+            timeout = plan.timeout_s if isinstance(plan.timeout_s, float) else None
+            failure = SendFailure(exc, "undecodable")
+            failed = failure_error(failure, request, response, timeout, secrets, plan.limit, closed=False)
+            return Err(failed, exchange)
     if encoding == "json":
         decoded = _decode_json(plan, model, request, response, body, secrets)
         return Ok(decoded.value, exchange) if isinstance(decoded, Ok) else Err(decoded, exchange)

@@ -83,7 +83,7 @@ class _Events:
     def __init__(
         self, response: httpx.Response, model: Any, sentinel: str | None, plan: Plan, secrets: Secrets
     ) -> None:
-        from openrouter_core._decoding import BodyDecoder
+        from openrouter_core._decoding import body_decoder
         from openrouter_core._sse import SSEDecoder
 
         self.response = response
@@ -92,7 +92,7 @@ class _Events:
         self.plan = plan
         self.secrets = secrets
         self.sse = SSEDecoder(max_event_bytes=plan.limit)
-        self.body = BodyDecoder(response.headers.get("content-encoding", ""), sys.maxsize)
+        self.body = body_decoder(response, sys.maxsize)
         self.encoded = not self.body.identity
         self._decode_one = decoder_for(model)
         self.index = 0

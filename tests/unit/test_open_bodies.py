@@ -23,7 +23,6 @@ import pytest
 import openrouter_core as orc
 from openrouter.testing import FakeOpenRouter, FakeResponse, FakeStream
 from openrouter.testing._routes import ROUTES
-from openrouter_core._decoding import UndecodableBody
 from openrouter_funcs.chat_send import chat_send, chat_send_async
 from openrouter_funcs.credits_get_credits import credits_get_credits
 from openrouter_funcs.images_generate import images_generate
@@ -342,15 +341,9 @@ def test_a_stream_without_a_final_result_cannot_be_collected(fake: FakeOpenRoute
             stream.collect()
 
 
-# --- known bugs (strict: each turns into a failure once fixed, so the marker goes) ----------------
+# --- bodies httpx could not or did not leave encoded ------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UndecodableBody,
-    reason="a stream or download with an unsupported Content-Encoding raises UndecodableBody from the "
-    "function instead of returning an Err (the JSON path returns Err(ResponseValidationError))",
-)
 @pytest.mark.parametrize("operation_id", ["createAudioSpeech", "sendChatCompletionRequest"])
 def test_an_unsupported_content_encoding_of_an_open_body_is_an_err(fake: FakeOpenRouter, operation_id: str) -> None:
     streaming = operation_id == "sendChatCompletionRequest"
@@ -372,11 +365,6 @@ def _mock_core(content_type: str, body: bytes) -> orc.OpenRouterCore:
     return orc.OpenRouterCore(api_key="sk-or-v1-test", client=httpx.Client(transport=httpx.MockTransport(answer)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a gzip body httpx has already read (and decoded) is decoded a second time: the decoder is built "
-    "from Content-Encoding before raw_chunks() drops that header (also the in-process fake's FakeResponse)",
-)
 def test_a_compressed_body_read_by_httpx_already_is_decoded_once() -> None:
     core = _mock_core("application/json", json.dumps({"data": {"total_credits": 2.0, "total_usage": 1.0}}).encode())
     with core:

@@ -245,7 +245,7 @@ def _cookieless_jar() -> CookieJar:
 def _pools(client: httpx.Client | httpx.AsyncClient) -> Iterator[Any]:
     # httpx builds its httpcore pools itself and offers no network-backend option, so the
     # backend is swapped on the pools it built (the default transport and any proxy mounts).
-    # tests/unit/test_network.py checks that this still takes effect with the installed httpx.
+    # tests/unit/test_network_backends.py checks that this still takes effect with the installed httpx.
     transports = [client._transport, *client._mounts.values()]
     for transport in transports:
         pool = getattr(transport, "_pool", None)

@@ -40,7 +40,6 @@ __all__ = [
     "async_twin",
     "call",
     "call_async",
-    "lazy_exports",
     "pages",
     "pages_async",
     "unwrap",
@@ -336,20 +335,6 @@ def async_twin(function: Callable[P, R], operation: Operation) -> Callable[P, Co
     twin.__name__, twin.__qualname__, twin.__module__ = name, name, function.__module__
     twin.__doc__ = f"The async twin of ``{function.__name__}``: same arguments, same results (awaited)."
     return twin
-
-
-def lazy_exports(operation: Operation) -> Callable[[str], object]:
-    """A module ``__getattr__`` re-exporting models by name, imported on first access."""
-
-    def module_getattr(name: str) -> object:
-        from openrouter_core._serde import model_named
-
-        found = model_named(name)
-        if found is None:
-            raise AttributeError(name)
-        return found
-
-    return module_getattr
 
 
 # --- pages -----------------------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Secrets", "redact", "redacted_headers"]
+__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Secrets"]
 
 REDACTED = "[REDACTED]"
 
@@ -42,9 +42,6 @@ class Secrets:
         self._secrets = tuple(secret for secret in secrets if secret and secret.strip())
         self._pattern: re.Pattern[str] | bool | None = False  # False: not compiled yet
 
-    def __bool__(self) -> bool:
-        return bool(self._secrets)
-
     def _compiled(self) -> re.Pattern[str] | None:
         alternatives: list[str] = []
         for secret in self._secrets:
@@ -63,19 +60,3 @@ class Secrets:
             return text
         pattern = self._pattern if self._pattern is not False else self._compiled()
         return pattern.sub(REDACTED, text) if isinstance(pattern, re.Pattern) else text
-
-
-NO_SECRETS = Secrets(())
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with each of ``secrets`` replaced (a convenience over ``Secrets``)."""
-    return Secrets(secrets).redact(text)
-
-
-def redacted_headers(
-    headers: Mapping[str, str] | Iterable[tuple[str, str]], secrets: Secrets = NO_SECRETS
-) -> dict[str, str]:
-    """A copy of ``headers`` with sensitive values replaced and secrets redacted from the others."""
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return {name: REDACTED if name.lower() in SENSITIVE_HEADERS else secrets.redact(value) for name, value in items}

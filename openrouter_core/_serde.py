@@ -25,7 +25,6 @@ hundreds it could meet. Hooks are built per type on first use and cached by catt
 from __future__ import annotations
 
 import builtins
-import difflib
 import enum
 import functools
 import importlib
@@ -658,6 +657,8 @@ def _unknown_keys(value: Mapping[str, Any], known: frozenset[str]) -> list[tuple
     for key in value:
         if key in known:
             continue
+        import difflib  # only for a request with an unknown key: not loaded otherwise
+
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         failures.append((_path_of(str(key)), f"unknown field{hint}"))

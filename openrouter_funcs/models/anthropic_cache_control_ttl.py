@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["AnthropicCacheControlTtl"]
 
 
-AnthropicCacheControlTtl: TypeAlias = Literal["5m", "1h"] | str
+_AnthropicCacheControlTtlKnown: TypeAlias = Literal["5m", "1h"]
+
+AnthropicCacheControlTtl: TypeAlias = _AnthropicCacheControlTtlKnown | str
 """The ``AnthropicCacheControlTtl`` values."""
 
 
 if TYPE_CHECKING:
-    AnthropicCacheControlTtlDict: TypeAlias = Literal["5m", "1h"]
+    AnthropicCacheControlTtlDict: TypeAlias = _AnthropicCacheControlTtlKnown

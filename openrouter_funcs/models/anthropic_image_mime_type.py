@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["AnthropicImageMimeType"]
 
 
-AnthropicImageMimeType: TypeAlias = Literal["image/jpeg", "image/png", "image/gif", "image/webp"] | str
+_AnthropicImageMimeTypeKnown: TypeAlias = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
+
+AnthropicImageMimeType: TypeAlias = _AnthropicImageMimeTypeKnown | str
 """The ``AnthropicImageMimeType`` values."""
 
 
 if TYPE_CHECKING:
-    AnthropicImageMimeTypeDict: TypeAlias = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
+    AnthropicImageMimeTypeDict: TypeAlias = _AnthropicImageMimeTypeKnown

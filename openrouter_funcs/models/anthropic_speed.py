@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["AnthropicSpeed"]
 
 
-AnthropicSpeed: TypeAlias = Literal["fast", "standard"] | str | None
+_AnthropicSpeedKnown: TypeAlias = Literal["fast", "standard"]
+
+AnthropicSpeed: TypeAlias = _AnthropicSpeedKnown | str | None
 """The ``AnthropicSpeed`` values."""
 
 
 if TYPE_CHECKING:
-    AnthropicSpeedDict: TypeAlias = Literal["fast", "standard"] | None
+    AnthropicSpeedDict: TypeAlias = _AnthropicSpeedKnown | None

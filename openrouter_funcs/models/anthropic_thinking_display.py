@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["AnthropicThinkingDisplay"]
 
 
-AnthropicThinkingDisplay: TypeAlias = Literal["summarized", "omitted"] | str | None
+_AnthropicThinkingDisplayKnown: TypeAlias = Literal["summarized", "omitted"]
+
+AnthropicThinkingDisplay: TypeAlias = _AnthropicThinkingDisplayKnown | str | None
 """The ``AnthropicThinkingDisplay`` values."""
 
 
 if TYPE_CHECKING:
-    AnthropicThinkingDisplayDict: TypeAlias = Literal["summarized", "omitted"] | None
+    AnthropicThinkingDisplayDict: TypeAlias = _AnthropicThinkingDisplayKnown | None

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ApplyPatchCallStatus"]
 
 
-ApplyPatchCallStatus: TypeAlias = Literal["in_progress", "completed"] | str
+_ApplyPatchCallStatusKnown: TypeAlias = Literal["in_progress", "completed"]
+
+ApplyPatchCallStatus: TypeAlias = _ApplyPatchCallStatusKnown | str
 """Lifecycle state of an ``apply_patch_call`` output item."""
 
 
 if TYPE_CHECKING:
-    ApplyPatchCallStatusDict: TypeAlias = Literal["in_progress", "completed"]
+    ApplyPatchCallStatusDict: TypeAlias = _ApplyPatchCallStatusKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ApplyPatchEngineEnum"]
 
 
-ApplyPatchEngineEnum: TypeAlias = Literal["auto", "native", "openrouter"] | str
+_ApplyPatchEngineEnumKnown: TypeAlias = Literal["auto", "native", "openrouter"]
+
+ApplyPatchEngineEnum: TypeAlias = _ApplyPatchEngineEnumKnown | str
 """Which apply_patch engine to use."""
 
 
 if TYPE_CHECKING:
-    ApplyPatchEngineEnumDict: TypeAlias = Literal["auto", "native", "openrouter"]
+    ApplyPatchEngineEnumDict: TypeAlias = _ApplyPatchEngineEnumKnown

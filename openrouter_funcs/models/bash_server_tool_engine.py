@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["BashServerToolEngine"]
 
 
-BashServerToolEngine: TypeAlias = Literal["auto", "native", "openrouter"] | str
+_BashServerToolEngineKnown: TypeAlias = Literal["auto", "native", "openrouter"]
+
+BashServerToolEngine: TypeAlias = _BashServerToolEngineKnown | str
 """Which bash engine to use."""
 
 
 if TYPE_CHECKING:
-    BashServerToolEngineDict: TypeAlias = Literal["auto", "native", "openrouter"]
+    BashServerToolEngineDict: TypeAlias = _BashServerToolEngineKnown

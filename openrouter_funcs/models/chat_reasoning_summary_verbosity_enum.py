@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ChatReasoningSummaryVerbosityEnum"]
 
 
-ChatReasoningSummaryVerbosityEnum: TypeAlias = Literal["auto", "concise", "detailed"] | str | None
+_ChatReasoningSummaryVerbosityEnumKnown: TypeAlias = Literal["auto", "concise", "detailed"]
+
+ChatReasoningSummaryVerbosityEnum: TypeAlias = _ChatReasoningSummaryVerbosityEnumKnown | str | None
 """The ``ChatReasoningSummaryVerbosityEnum`` values."""
 
 
 if TYPE_CHECKING:
-    ChatReasoningSummaryVerbosityEnumDict: TypeAlias = Literal["auto", "concise", "detailed"] | None
+    ChatReasoningSummaryVerbosityEnumDict: TypeAlias = _ChatReasoningSummaryVerbosityEnumKnown | None

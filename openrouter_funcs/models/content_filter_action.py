@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ContentFilterAction"]
 
 
-ContentFilterAction: TypeAlias = Literal["redact", "block", "flag"] | str
+_ContentFilterActionKnown: TypeAlias = Literal["redact", "block", "flag"]
+
+ContentFilterAction: TypeAlias = _ContentFilterActionKnown | str
 """Action taken when the pattern matches."""
 
 
 if TYPE_CHECKING:
-    ContentFilterActionDict: TypeAlias = Literal["redact", "block", "flag"]
+    ContentFilterActionDict: TypeAlias = _ContentFilterActionKnown

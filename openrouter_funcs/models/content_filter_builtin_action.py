@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ContentFilterBuiltinAction"]
 
 
-ContentFilterBuiltinAction: TypeAlias = Literal["redact", "block", "flag"] | str
+_ContentFilterBuiltinActionKnown: TypeAlias = Literal["redact", "block", "flag"]
+
+ContentFilterBuiltinAction: TypeAlias = _ContentFilterBuiltinActionKnown | str
 """Action taken when the builtin filter triggers."""
 
 
 if TYPE_CHECKING:
-    ContentFilterBuiltinActionDict: TypeAlias = Literal["redact", "block", "flag"]
+    ContentFilterBuiltinActionDict: TypeAlias = _ContentFilterBuiltinActionKnown

@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ContentFilterBuiltinSlug"]
 
 
-ContentFilterBuiltinSlug: TypeAlias = (
-    Literal["email", "phone", "ssn", "credit-card", "ip-address", "person-name", "address", "regex-prompt-injection"]
-    | str
-)
+_ContentFilterBuiltinSlugKnown: TypeAlias = Literal[
+    "email", "phone", "ssn", "credit-card", "ip-address", "person-name", "address", "regex-prompt-injection"
+]
+
+ContentFilterBuiltinSlug: TypeAlias = _ContentFilterBuiltinSlugKnown | str
 """The builtin filter identifier."""
 
 
 if TYPE_CHECKING:
-    ContentFilterBuiltinSlugDict: TypeAlias = Literal[
-        "email", "phone", "ssn", "credit-card", "ip-address", "person-name", "address", "regex-prompt-injection"
-    ]
+    ContentFilterBuiltinSlugDict: TypeAlias = _ContentFilterBuiltinSlugKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["DeprecatedRoute"]
 
 
-DeprecatedRoute: TypeAlias = Literal["fallback", "sort"] | str | None
+_DeprecatedRouteKnown: TypeAlias = Literal["fallback", "sort"]
+
+DeprecatedRoute: TypeAlias = _DeprecatedRouteKnown | str | None
 """Deprecated."""
 
 
 if TYPE_CHECKING:
-    DeprecatedRouteDict: TypeAlias = Literal["fallback", "sort"] | None
+    DeprecatedRouteDict: TypeAlias = _DeprecatedRouteKnown | None

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["FailableToolCallStatus"]
 
 
-FailableToolCallStatus: TypeAlias = Literal["in_progress", "completed", "incomplete", "failed"] | str
+_FailableToolCallStatusKnown: TypeAlias = Literal["in_progress", "completed", "incomplete", "failed"]
+
+FailableToolCallStatus: TypeAlias = _FailableToolCallStatusKnown | str
 """The ``FailableToolCallStatus`` values."""
 
 
 if TYPE_CHECKING:
-    FailableToolCallStatusDict: TypeAlias = Literal["in_progress", "completed", "incomplete", "failed"]
+    FailableToolCallStatusDict: TypeAlias = _FailableToolCallStatusKnown

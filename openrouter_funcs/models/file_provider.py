@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["FileProvider"]
 
 
-FileProvider: TypeAlias = Literal["openai", "anthropic"] | str
+_FileProviderKnown: TypeAlias = Literal["openai", "anthropic"]
+
+FileProvider: TypeAlias = _FileProviderKnown | str
 """Store or read this file on the named provider using your own API key for it."""
 
 
 if TYPE_CHECKING:
-    FileProviderDict: TypeAlias = Literal["openai", "anthropic"]
+    FileProviderDict: TypeAlias = _FileProviderKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["GuardrailInterval"]
 
 
-GuardrailInterval: TypeAlias = Literal["daily", "weekly", "monthly"] | str | None
+_GuardrailIntervalKnown: TypeAlias = Literal["daily", "weekly", "monthly"]
+
+GuardrailInterval: TypeAlias = _GuardrailIntervalKnown | str | None
 """Interval at which the limit resets (daily, weekly, monthly)."""
 
 
 if TYPE_CHECKING:
-    GuardrailIntervalDict: TypeAlias = Literal["daily", "weekly", "monthly"] | None
+    GuardrailIntervalDict: TypeAlias = _GuardrailIntervalKnown | None

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ImageGenerationStatus"]
 
 
-ImageGenerationStatus: TypeAlias = Literal["in_progress", "completed", "generating", "failed"] | str
+_ImageGenerationStatusKnown: TypeAlias = Literal["in_progress", "completed", "generating", "failed"]
+
+ImageGenerationStatus: TypeAlias = _ImageGenerationStatusKnown | str
 """The ``ImageGenerationStatus`` values."""
 
 
 if TYPE_CHECKING:
-    ImageGenerationStatusDict: TypeAlias = Literal["in_progress", "completed", "generating", "failed"]
+    ImageGenerationStatusDict: TypeAlias = _ImageGenerationStatusKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["MetadataLevel"]
 
 
-MetadataLevel: TypeAlias = Literal["disabled", "enabled"] | str
+_MetadataLevelKnown: TypeAlias = Literal["disabled", "enabled"]
+
+MetadataLevel: TypeAlias = _MetadataLevelKnown | str
 """Opt-in level for surfacing routing metadata on the response under ``openrouter_metadata``."""
 
 
 if TYPE_CHECKING:
-    MetadataLevelDict: TypeAlias = Literal["disabled", "enabled"]
+    MetadataLevelDict: TypeAlias = _MetadataLevelKnown

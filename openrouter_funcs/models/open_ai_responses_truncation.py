@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["OpenAIResponsesTruncation"]
 
 
-OpenAIResponsesTruncation: TypeAlias = Literal["auto", "disabled"] | str | None
+_OpenAIResponsesTruncationKnown: TypeAlias = Literal["auto", "disabled"]
+
+OpenAIResponsesTruncation: TypeAlias = _OpenAIResponsesTruncationKnown | str | None
 """The ``OpenAIResponsesTruncation`` values."""
 
 
 if TYPE_CHECKING:
-    OpenAIResponsesTruncationDict: TypeAlias = Literal["auto", "disabled"] | None
+    OpenAIResponsesTruncationDict: TypeAlias = _OpenAIResponsesTruncationKnown | None

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["OutputModalityEnum"]
 
 
-OutputModalityEnum: TypeAlias = Literal["text", "image"] | str
+_OutputModalityEnumKnown: TypeAlias = Literal["text", "image"]
+
+OutputModalityEnum: TypeAlias = _OutputModalityEnumKnown | str
 """The ``OutputModalityEnum`` values."""
 
 
 if TYPE_CHECKING:
-    OutputModalityEnumDict: TypeAlias = Literal["text", "image"]
+    OutputModalityEnumDict: TypeAlias = _OutputModalityEnumKnown

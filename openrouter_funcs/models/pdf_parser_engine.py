@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["PDFParserEngine"]
 
 
-PDFParserEngine: TypeAlias = Literal["mistral-ocr", "native", "cloudflare-ai", "pdf-text"] | str
+_PDFParserEngineKnown: TypeAlias = Literal["mistral-ocr", "native", "cloudflare-ai", "pdf-text"]
+
+PDFParserEngine: TypeAlias = _PDFParserEngineKnown | str
 """The engine to use for parsing PDF files."""
 
 
 if TYPE_CHECKING:
-    PDFParserEngineDict: TypeAlias = Literal["mistral-ocr", "native", "cloudflare-ai", "pdf-text"]
+    PDFParserEngineDict: TypeAlias = _PDFParserEngineKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["PromptInjectionScanScope"]
 
 
-PromptInjectionScanScope: TypeAlias = Literal["user_only", "all_messages"] | str
+_PromptInjectionScanScopeKnown: TypeAlias = Literal["user_only", "all_messages"]
+
+PromptInjectionScanScope: TypeAlias = _PromptInjectionScanScopeKnown | str
 """Which message roles to scan for prompt injection."""
 
 
 if TYPE_CHECKING:
-    PromptInjectionScanScopeDict: TypeAlias = Literal["user_only", "all_messages"]
+    PromptInjectionScanScopeDict: TypeAlias = _PromptInjectionScanScopeKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ProviderSort"]
 
 
-ProviderSort: TypeAlias = Literal["price", "throughput", "latency", "exacto"] | str
+_ProviderSortKnown: TypeAlias = Literal["price", "throughput", "latency", "exacto"]
+
+ProviderSort: TypeAlias = _ProviderSortKnown | str
 """The provider sorting strategy (price, throughput, latency)."""
 
 
 if TYPE_CHECKING:
-    ProviderSortDict: TypeAlias = Literal["price", "throughput", "latency", "exacto"]
+    ProviderSortDict: TypeAlias = _ProviderSortKnown

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["Quantization"]
 
 
-Quantization: TypeAlias = (
-    Literal["int4", "int8", "fp4", "mxfp4", "nvfp4", "fp6", "fp8", "mxfp8", "fp16", "bf16", "fp32", "unknown"] | str
-)
+_QuantizationKnown: TypeAlias = Literal[
+    "int4", "int8", "fp4", "mxfp4", "nvfp4", "fp6", "fp8", "mxfp8", "fp16", "bf16", "fp32", "unknown"
+]
+
+Quantization: TypeAlias = _QuantizationKnown | str
 """The ``Quantization`` values."""
 
 
 if TYPE_CHECKING:
-    QuantizationDict: TypeAlias = Literal[
-        "int4", "int8", "fp4", "mxfp4", "nvfp4", "fp6", "fp8", "mxfp8", "fp16", "bf16", "fp32", "unknown"
-    ]
+    QuantizationDict: TypeAlias = _QuantizationKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ReasoningContext"]
 
 
-ReasoningContext: TypeAlias = Literal["auto", "all_turns", "current_turn"] | str | None
+_ReasoningContextKnown: TypeAlias = Literal["auto", "all_turns", "current_turn"]
+
+ReasoningContext: TypeAlias = _ReasoningContextKnown | str | None
 """Controls which reasoning is available to the model."""
 
 
 if TYPE_CHECKING:
-    ReasoningContextDict: TypeAlias = Literal["auto", "all_turns", "current_turn"] | None
+    ReasoningContextDict: TypeAlias = _ReasoningContextKnown | None

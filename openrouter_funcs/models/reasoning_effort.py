@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ReasoningEffort"]
 
 
-ReasoningEffort: TypeAlias = Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | str | None
+_ReasoningEffortKnown: TypeAlias = Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"]
+
+ReasoningEffort: TypeAlias = _ReasoningEffortKnown | str | None
 """The ``ReasoningEffort`` values."""
 
 
 if TYPE_CHECKING:
-    ReasoningEffortDict: TypeAlias = Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None
+    ReasoningEffortDict: TypeAlias = _ReasoningEffortKnown | None

@@ -8,36 +8,21 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ReasoningFormat"]
 
 
-ReasoningFormat: TypeAlias = (
-    Literal[
-        "unknown",
-        "openai-responses-v1",
-        "azure-openai-responses-v1",
-        "bedrock-openai-responses-v1",
-        "bedrock-xai-responses-v1",
-        "xai-responses-v1",
-        "meta-responses-v1",
-        "anthropic-claude-v1",
-        "google-gemini-v1",
-    ]
-    | str
-    | None
-)
+_ReasoningFormatKnown: TypeAlias = Literal[
+    "unknown",
+    "openai-responses-v1",
+    "azure-openai-responses-v1",
+    "bedrock-openai-responses-v1",
+    "bedrock-xai-responses-v1",
+    "xai-responses-v1",
+    "meta-responses-v1",
+    "anthropic-claude-v1",
+    "google-gemini-v1",
+]
+
+ReasoningFormat: TypeAlias = _ReasoningFormatKnown | str | None
 """The ``ReasoningFormat`` values."""
 
 
 if TYPE_CHECKING:
-    ReasoningFormatDict: TypeAlias = (
-        Literal[
-            "unknown",
-            "openai-responses-v1",
-            "azure-openai-responses-v1",
-            "bedrock-openai-responses-v1",
-            "bedrock-xai-responses-v1",
-            "xai-responses-v1",
-            "meta-responses-v1",
-            "anthropic-claude-v1",
-            "google-gemini-v1",
-        ]
-        | None
-    )
+    ReasoningFormatDict: TypeAlias = _ReasoningFormatKnown | None

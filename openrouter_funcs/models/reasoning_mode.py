@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ReasoningMode"]
 
 
-ReasoningMode: TypeAlias = Literal["standard", "pro"] | str | None
+_ReasoningModeKnown: TypeAlias = Literal["standard", "pro"]
+
+ReasoningMode: TypeAlias = _ReasoningModeKnown | str | None
 """Selects the reasoning mode."""
 
 
 if TYPE_CHECKING:
-    ReasoningModeDict: TypeAlias = Literal["standard", "pro"] | None
+    ReasoningModeDict: TypeAlias = _ReasoningModeKnown | None

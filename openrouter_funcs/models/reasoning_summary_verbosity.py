@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ReasoningSummaryVerbosity"]
 
 
-ReasoningSummaryVerbosity: TypeAlias = Literal["auto", "concise", "detailed"] | str | None
+_ReasoningSummaryVerbosityKnown: TypeAlias = Literal["auto", "concise", "detailed"]
+
+ReasoningSummaryVerbosity: TypeAlias = _ReasoningSummaryVerbosityKnown | str | None
 """The ``ReasoningSummaryVerbosity`` values."""
 
 
 if TYPE_CHECKING:
-    ReasoningSummaryVerbosityDict: TypeAlias = Literal["auto", "concise", "detailed"] | None
+    ReasoningSummaryVerbosityDict: TypeAlias = _ReasoningSummaryVerbosityKnown | None

@@ -8,24 +8,17 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ResponseIncludesEnum"]
 
 
-ResponseIncludesEnum: TypeAlias = (
-    Literal[
-        "file_search_call.results",
-        "message.input_image.image_url",
-        "computer_call_output.output.image_url",
-        "reasoning.encrypted_content",
-        "code_interpreter_call.outputs",
-    ]
-    | str
-)
+_ResponseIncludesEnumKnown: TypeAlias = Literal[
+    "file_search_call.results",
+    "message.input_image.image_url",
+    "computer_call_output.output.image_url",
+    "reasoning.encrypted_content",
+    "code_interpreter_call.outputs",
+]
+
+ResponseIncludesEnum: TypeAlias = _ResponseIncludesEnumKnown | str
 """The ``ResponseIncludesEnum`` values."""
 
 
 if TYPE_CHECKING:
-    ResponseIncludesEnumDict: TypeAlias = Literal[
-        "file_search_call.results",
-        "message.input_image.image_url",
-        "computer_call_output.output.image_url",
-        "reasoning.encrypted_content",
-        "code_interpreter_call.outputs",
-    ]
+    ResponseIncludesEnumDict: TypeAlias = _ResponseIncludesEnumKnown

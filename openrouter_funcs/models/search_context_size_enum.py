@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["SearchContextSizeEnum"]
 
 
-SearchContextSizeEnum: TypeAlias = Literal["low", "medium", "high"] | str
+_SearchContextSizeEnumKnown: TypeAlias = Literal["low", "medium", "high"]
+
+SearchContextSizeEnum: TypeAlias = _SearchContextSizeEnumKnown | str
 """Size of the search context for web search tools."""
 
 
 if TYPE_CHECKING:
-    SearchContextSizeEnumDict: TypeAlias = Literal["low", "medium", "high"]
+    SearchContextSizeEnumDict: TypeAlias = _SearchContextSizeEnumKnown

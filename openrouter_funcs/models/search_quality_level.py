@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["SearchQualityLevel"]
 
 
-SearchQualityLevel: TypeAlias = Literal["low", "medium", "high"] | str
+_SearchQualityLevelKnown: TypeAlias = Literal["low", "medium", "high"]
+
+SearchQualityLevel: TypeAlias = _SearchQualityLevelKnown | str
 """How much context to retrieve per result."""
 
 
 if TYPE_CHECKING:
-    SearchQualityLevelDict: TypeAlias = Literal["low", "medium", "high"]
+    SearchQualityLevelDict: TypeAlias = _SearchQualityLevelKnown

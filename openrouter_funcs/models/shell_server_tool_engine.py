@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ShellServerToolEngine"]
 
 
-ShellServerToolEngine: TypeAlias = Literal["auto", "openrouter"] | str
+_ShellServerToolEngineKnown: TypeAlias = Literal["auto", "openrouter"]
+
+ShellServerToolEngine: TypeAlias = _ShellServerToolEngineKnown | str
 """Which shell engine to use."""
 
 
 if TYPE_CHECKING:
-    ShellServerToolEngineDict: TypeAlias = Literal["auto", "openrouter"]
+    ShellServerToolEngineDict: TypeAlias = _ShellServerToolEngineKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["STTTimestampGranularity"]
 
 
-STTTimestampGranularity: TypeAlias = Literal["word", "segment"] | str
+_STTTimestampGranularityKnown: TypeAlias = Literal["word", "segment"]
+
+STTTimestampGranularity: TypeAlias = _STTTimestampGranularityKnown | str
 """A timestamp detail level for verbose_json transcription responses."""
 
 
 if TYPE_CHECKING:
-    STTTimestampGranularityDict: TypeAlias = Literal["word", "segment"]
+    STTTimestampGranularityDict: TypeAlias = _STTTimestampGranularityKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["ToolCallStatus"]
 
 
-ToolCallStatus: TypeAlias = Literal["in_progress", "completed", "incomplete"] | str
+_ToolCallStatusKnown: TypeAlias = Literal["in_progress", "completed", "incomplete"]
+
+ToolCallStatus: TypeAlias = _ToolCallStatusKnown | str
 """The ``ToolCallStatus`` values."""
 
 
 if TYPE_CHECKING:
-    ToolCallStatusDict: TypeAlias = Literal["in_progress", "completed", "incomplete"]
+    ToolCallStatusDict: TypeAlias = _ToolCallStatusKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["WebFetchEngineEnum"]
 
 
-WebFetchEngineEnum: TypeAlias = Literal["auto", "native", "openrouter", "exa", "parallel", "firecrawl"] | str
+_WebFetchEngineEnumKnown: TypeAlias = Literal["auto", "native", "openrouter", "exa", "parallel", "firecrawl"]
+
+WebFetchEngineEnum: TypeAlias = _WebFetchEngineEnumKnown | str
 """Which fetch engine to use."""
 
 
 if TYPE_CHECKING:
-    WebFetchEngineEnumDict: TypeAlias = Literal["auto", "native", "openrouter", "exa", "parallel", "firecrawl"]
+    WebFetchEngineEnumDict: TypeAlias = _WebFetchEngineEnumKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["WebSearchEngine"]
 
 
-WebSearchEngine: TypeAlias = Literal["native", "exa", "firecrawl", "parallel", "perplexity"] | str
+_WebSearchEngineKnown: TypeAlias = Literal["native", "exa", "firecrawl", "parallel", "perplexity"]
+
+WebSearchEngine: TypeAlias = _WebSearchEngineKnown | str
 """The search engine to use for web search."""
 
 
 if TYPE_CHECKING:
-    WebSearchEngineDict: TypeAlias = Literal["native", "exa", "firecrawl", "parallel", "perplexity"]
+    WebSearchEngineDict: TypeAlias = _WebSearchEngineKnown

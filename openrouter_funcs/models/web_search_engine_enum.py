@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["WebSearchEngineEnum"]
 
 
-WebSearchEngineEnum: TypeAlias = Literal["native", "exa", "parallel", "firecrawl", "perplexity", "auto"] | str
+_WebSearchEngineEnumKnown: TypeAlias = Literal["native", "exa", "parallel", "firecrawl", "perplexity", "auto"]
+
+WebSearchEngineEnum: TypeAlias = _WebSearchEngineEnumKnown | str
 """Which search engine to use."""
 
 
 if TYPE_CHECKING:
-    WebSearchEngineEnumDict: TypeAlias = Literal["native", "exa", "parallel", "firecrawl", "perplexity", "auto"]
+    WebSearchEngineEnumDict: TypeAlias = _WebSearchEngineEnumKnown

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["WebSearchMode"]
 
 
-WebSearchMode: TypeAlias = (
-    Literal["instant", "fast", "auto", "deep-lite", "deep", "deep-reasoning", "turbo", "basic", "advanced"] | str
-)
+_WebSearchModeKnown: TypeAlias = Literal[
+    "instant", "fast", "auto", "deep-lite", "deep", "deep-reasoning", "turbo", "basic", "advanced"
+]
+
+WebSearchMode: TypeAlias = _WebSearchModeKnown | str
 """Engine-native search mode."""
 
 
 if TYPE_CHECKING:
-    WebSearchModeDict: TypeAlias = Literal[
-        "instant", "fast", "auto", "deep-lite", "deep", "deep-reasoning", "turbo", "basic", "advanced"
-    ]
+    WebSearchModeDict: TypeAlias = _WebSearchModeKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["WebSearchStatus"]
 
 
-WebSearchStatus: TypeAlias = Literal["completed", "searching", "in_progress", "failed"] | str
+_WebSearchStatusKnown: TypeAlias = Literal["completed", "searching", "in_progress", "failed"]
+
+WebSearchStatus: TypeAlias = _WebSearchStatusKnown | str
 """The ``WebSearchStatus`` values."""
 
 
 if TYPE_CHECKING:
-    WebSearchStatusDict: TypeAlias = Literal["completed", "searching", "in_progress", "failed"]
+    WebSearchStatusDict: TypeAlias = _WebSearchStatusKnown

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 __all__ = ["WorkspaceBudgetInterval"]
 
 
-WorkspaceBudgetInterval: TypeAlias = Literal["daily", "weekly", "monthly", "lifetime"] | str
+_WorkspaceBudgetIntervalKnown: TypeAlias = Literal["daily", "weekly", "monthly", "lifetime"]
+
+WorkspaceBudgetInterval: TypeAlias = _WorkspaceBudgetIntervalKnown | str
 """Budget reset interval."""
 
 
 if TYPE_CHECKING:
-    WorkspaceBudgetIntervalDict: TypeAlias = Literal["daily", "weekly", "monthly", "lifetime"]
+    WorkspaceBudgetIntervalDict: TypeAlias = _WorkspaceBudgetIntervalKnown

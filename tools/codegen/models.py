@@ -265,6 +265,16 @@ def render_union(definition: UnionDef) -> list[str]:
     return lines
 
 
+def shares_known_values(definition: EnumDef) -> bool:
+    """An open enum whose closed dict form requests use: its values are written once, in a private alias."""
+    return definition.with_dict and not definition.varnames and len(definition.values) > 1
+
+
+def known_values_name(definition: EnumDef) -> str:
+    """The private alias of an open enum's known values."""
+    return f"_{definition.name}Known"
+
+
 def render_enum(definition: EnumDef) -> list[str]:
     """A component enum: an open ``Literal`` alias, or an ``enum`` class when it names its members."""
     lines = ["", ""]
@@ -278,6 +288,10 @@ def render_enum(definition: EnumDef) -> list[str]:
         return lines
     kind = "str" if all(isinstance(v, str) for v in definition.values) else "int"
     literal = "Literal[" + ", ".join(repr(v) for v in definition.values) + "]"
+    if shares_known_values(definition):
+        # The known values once: the open alias and the requests' closed dict form both name them.
+        lines += [f"{known_values_name(definition)}: TypeAlias = {literal}", ""]
+        literal = known_values_name(definition)
     value = literal if len(definition.values) == 1 else f"{literal} | {kind}"
     if definition.nullable:
         value += " | None"
@@ -473,6 +487,8 @@ class ModuleParts:
         if definition.with_dict and not definition.varnames:
             self.imports.typing |= {"Literal", "TypeAlias"}
             literal = "Literal[" + ", ".join(repr(v) for v in definition.values) + "]"
+            if shares_known_values(definition):
+                literal = known_values_name(definition)
             value = literal + (" | None" if definition.nullable else "")
             self.dict_aliases[:0] = ["", f"    {definition.name}Dict: TypeAlias = {value}"]
 

@@ -42,15 +42,13 @@ Flow = Generator[Any, Any, "Ok[Any] | Err[Any]"]
 class BodyReader:
     """Collects a body from raw chunks: decoded with a bound at every layer, within the attempt's deadline."""
 
-    __slots__ = ("_deadline", "_decoder", "_expected", "_limit", "_parts", "_raw", "_response")
+    __slots__ = ("_deadline", "_decoder", "_limit", "_parts", "_raw", "_response")
 
     def __init__(self, response: httpx.Response, limit: int, deadline: float | None) -> None:
         self._response = response
         self._decoder = body_decoder(response, limit)
         self._limit = limit
         self._deadline = deadline
-        length = response.headers.get("content-length", "")
-        self._expected = int(length) if length.isdigit() and len(length) < 19 else None
         self._parts: list[bytes] = []
         self._raw = 0
 
@@ -59,10 +57,13 @@ class BodyReader:
         if self._raw > self._limit:
             raise BodyTooLarge
         self._parts.append(self._decoder.feed(chunk))
-        # Late but complete is kept: only a body that is still arriving is cut off.
-        still_arriving = self._expected is None or self._raw < self._expected
-        if self._deadline is not None and still_arriving and time.monotonic() > self._deadline:
+        if self._deadline is not None and time.monotonic() > self._deadline and self._still_arriving():
             raise AttemptDeadlineExceeded("the response body was still arriving at the timeout")
+
+    def _still_arriving(self) -> bool:
+        # Late but complete is kept: only a body that is still arriving is cut off.
+        length = self._response.headers.get("content-length", "")
+        return not (length.isdigit() and len(length) < 19 and self._raw >= int(length))
 
     def finish(self) -> bytes:
         self._parts.append(self._decoder.flush())

@@ -102,44 +102,41 @@ class _Events:
     def feed(self, raw: bytes) -> list[Any]:
         out: list[Any] = []
         sentinel = self.sentinel
+        decode_one = self._decode_one
         try:
             for text in self.sse.feed_data(b"".join(self.body.iter_pieces(raw)) if self.encoded else raw):
                 if text == sentinel:
                     self.finished = True
                     break
-                item = self._decode(text)
-                if self.finished:
+                self.index += 1
+                try:
+                    data = decode_json(text)
+                    if data.__class__ is dict and ("error" in data or "type" in data):
+                        found = _inband(data)
+                        if found is not None:
+                            self._inband_error(*found)
+                            break
+                    out.append(decode_one(data))
+                except DecodeFailure as failure:
+                    self._invalid(failure, self.index - 1, text)
                     break
-                out.append(item)
         except Exception as exc:
             self.fail(exc)
         return out
 
-    def _decode(self, text: str) -> Any:
-        index = self.index
-        self.index = index + 1
-        try:
-            data = decode_json(text)
-            if data.__class__ is dict and ("error" in data or "type" in data):
-                found = _inband(data)
-                if found is not None:
-                    self._inband_error(*found)
-                    return None
-            return self._decode_one(data)
-        except DecodeFailure as failure:
-            path = f"$[{index}]{failure.path[1:]}"
-            reason = self.secrets.redact(failure.reason)
-            self._set_error(
-                errors.ResponseValidationError(
-                    f"stream event {index} does not match {_name(self.model)} at {path}: {reason}",
-                    response=self.response,
-                    body=self.secrets.redact(text[:1000]),
-                    path=path,
-                    reason=reason,
-                    request=self.response.request,
-                )
+    def _invalid(self, failure: DecodeFailure, index: int, text: str) -> None:
+        path = f"$[{index}]{failure.path[1:]}"
+        reason = self.secrets.redact(failure.reason)
+        self._set_error(
+            errors.ResponseValidationError(
+                f"stream event {index} does not match {_name(self.model)} at {path}: {reason}",
+                response=self.response,
+                body=self.secrets.redact(text[:1000]),
+                path=path,
+                reason=reason,
+                request=self.response.request,
             )
-            return None
+        )
 
     def _inband_error(self, status: int | None, message: str, payload: Any) -> None:
         text = errors.one_line(self.secrets.redact(message))

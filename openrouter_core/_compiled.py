@@ -69,8 +69,11 @@ def compile_decoder(
         "    get = value.get",
         "    failures = None",
     ]
-    if any(entries[field.wire][1] is None for field in fields):
-        lines.append("    kw = {}")
+    unseen = frozenset(field.wire for field in fields if entries[field.wire][1] is None)
+    if unseen:
+        # Fields no value has had yet are usually absent: one C-level test says whether to look.
+        names["UNSEEN"] = unseen
+        lines += ["    kw = {}", "    rare = not UNSEEN.isdisjoint(value)"]
     for index, field in enumerate(fields):
         attribute = attributes[field.name]
         names[f"DEFAULT{index}"] = None if attribute.default is attrs.NOTHING else attribute.default
@@ -114,12 +117,15 @@ def _field_lines(index: int, field: _Field, plan: _Plan | None, target: str, nam
         missing.append(f"        failures = (failures or []) + [({_path(field.wire)!r}, {reason!r})]")
     if plan is None:  # a field not seen yet: the generic way, which prepares it
         return [
-            *lines,
-            "    if v is MISSING:",
-            *missing,
+            "    if rare:",
+            *("    " + line for line in lines),
+            "        if v is MISSING:",
+            *("    " + line for line in missing),
+            "        else:",
+            f"            failures = SLOW({index}, v, kw, failures)",
+            f"            {local} = kw.pop({target!r}, DEFAULT{index})",
             "    else:",
-            f"        failures = SLOW({index}, v, kw, failures)",
-            f"        {local} = kw.pop({target!r}, DEFAULT{index})",
+            *missing,
         ]
     if plan.fast is not None:
         names[f"FAST{index}"] = plan.fast

@@ -220,7 +220,13 @@ class SSEDecoder:
 
     def feed_data(self, data: bytes) -> list[str]:
         """Like :meth:`feed`, but only each event's ``data``: what a stream of JSON events reads."""
-        text = self._text(data)
+        if self._tail or self._bom or self._closed:
+            text = self._text(data)
+        else:  # the usual case, inline: nothing held back from the last chunk
+            self.bytes_received += len(data)
+            text, used = _utf_8_decode(data, "replace", False)
+            if used != len(data):
+                self._tail = data[used:]
         if text[-2:] == "\n\n" and text[:6] == "data: " and self._one_line(text):
             self.last_event_id = self._id_buffer
             return [text[6:-2]]

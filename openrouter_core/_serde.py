@@ -721,6 +721,8 @@ def _fast_path(tp: Any, *, strict: bool) -> tuple[type | None, bool]:
     if not strict and _is_literal(tp):
         kinds = {type(value) for value in typing.get_args(tp)}
         return (kinds.pop(), nullable) if len(kinds) == 1 and kinds <= {str, int} else (None, nullable)
+    if isinstance(tp, OneOf) and _only_str_takes_strings([tp]):  # a named ``str | list[Part]`` union
+        return str, nullable or tp.nullable
     return (tp, nullable) if tp in (str, int, bool, float) else (None, nullable)
 
 
@@ -774,6 +776,9 @@ def _strict_model_hook(
     position = {wire: index for index, wire in enumerate(fields)}  # requests go out in the model's order
     other_key = _other_keys_hook(conv, cls, fields)
 
+    # wire name -> (position, 1 if required, whether None means absent, [field, plan]): one lookup per key
+    info = {wire: (position[wire], int(f.required), f.omit_none, entries[wire]) for wire, f in fields.items()}
+
     def structure_model(value: Any, _: Any) -> Any:
         if type(value) is not dict:
             value = _as_mapping(value)
@@ -784,18 +789,18 @@ def _strict_model_hook(
         in_order = True
         last = -1
         for key, raw in value.items():
-            entry = entries.get(key)
-            if entry is None:
+            meta = info.get(key)
+            if meta is None:
                 other_key(key, raw, other, failures)
                 continue
-            field = entry[0]
-            found += field.required
-            if raw is None and field.omit_none:
+            place, required_one, omit_none, entry = meta
+            found += required_one
+            if raw is None and omit_none:
                 continue  # an optional field that is not nullable: None means absent
             plan = entry[1] or plan_for(entry)
-            if position[key] < last:
+            if place < last:
                 in_order = False
-            last = position[key]
+            last = place
             if raw.__class__ is plan.fast or (raw is None and plan.nullable):
                 out[key] = raw
                 continue

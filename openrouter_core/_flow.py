@@ -172,10 +172,10 @@ def _stored(request: httpx.Request, *, in_place: bool) -> httpx.Request:
     it); for the caller's own clients, a shallow copy with its own headers, so the request their
     transport received is left as sent.
     """
-    if "authorization" not in request.headers:
-        return request
-    if in_place:
+    if in_place:  # the flow set the header itself, and no hook ran to change it
         request.headers["authorization"] = REDACTED
+        return request
+    if "authorization" not in request.headers:
         return request
     stored = object.__new__(httpx.Request)
     stored.__dict__.update(request.__dict__)
@@ -238,7 +238,8 @@ def _attempt(
         sent = yield from _after_hooks(core, ctx, sent, attempt, secrets)
         if isinstance(sent, Err):
             return sent
-    return _keep_redacted(request, sent, in_place=handle.owned and not core.hooks), sent, timeout_s
+    in_place = bool(auth) and handle.owned and not core.hooks
+    return _keep_redacted(request, sent, in_place=in_place), sent, timeout_s
 
 
 def _log(

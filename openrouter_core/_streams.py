@@ -95,6 +95,9 @@ class _Events:
         self.body = body_decoder(response, sys.maxsize)
         self.encoded = not self.body.identity
         self._decode_one = decoder_for(model)
+        # The data of each event delivered, kept (as text: strings cost the garbage collector
+        # nothing) only when the stream can be assembled into a result; decoded again by collect().
+        self.texts: list[str] | None = None
         self.index = 0
         self.finished = False  # the end marker, a failure, or the caller closed it
         self.error: errors.OpenRouterSDKError | None = None
@@ -117,6 +120,8 @@ class _Events:
                             self._inband_error(*found)
                             break
                     out.append(decode_one(data))
+                    if self.texts is not None:
+                        self.texts.append(text)
                 except DecodeFailure as failure:
                     self._invalid(failure, self.index - 1, text)
                     break
@@ -204,7 +209,8 @@ class _StreamBase(Generic[T, F]):
     def __init__(self, events: _Events, assemble: Callable[[list[T]], F] | None) -> None:
         self._events = events
         self._assemble = assemble
-        self._seen: list[T] | None = [] if assemble is not None else None
+        if assemble is not None:
+            events.texts = []
 
     @property
     def response(self) -> httpx.Response:
@@ -233,10 +239,12 @@ class _StreamBase(Generic[T, F]):
         exchange = HTTPExchange(self._events.response.request, self._events.response, 1)
         if self._events.error is not None:
             return Err(self._events.error, exchange)
-        if self._assemble is None or self._seen is None:
+        texts = self._events.texts
+        if self._assemble is None or texts is None:
             raise TypeError("this stream has no final result to assemble; iterate it instead")
         try:
-            return Ok(self._assemble(self._seen), exchange)
+            decode_one = self._events._decode_one
+            return Ok(self._assemble([decode_one(decode_json(text)) for text in texts]), exchange)
         except (ValueError, TypeError, AttributeError) as exc:  # events that do not add up to a result
             response = self._events.response
             error = errors.ResponseValidationError(
@@ -250,14 +258,12 @@ class _StreamBase(Generic[T, F]):
             return Err(error, exchange)
 
 
-def _run(events: _Events, seen: list[Any] | None) -> Generator[Any, None, None]:
+def _run(events: _Events) -> Generator[Any, None, None]:
     response = events.response
     try:
         # iter_raw straight, one generator less per chunk, unless the body was read already.
         for raw in raw_chunks(response) if hasattr(response, "_content") else response.iter_raw():
             items = events.feed(raw)
-            if seen is not None:
-                seen.extend(items)
             yield from items
             if events.finished:
                 return
@@ -268,13 +274,11 @@ def _run(events: _Events, seen: list[Any] | None) -> Generator[Any, None, None]:
         events.response.close()
 
 
-async def _arun(events: _Events, seen: list[Any] | None) -> AsyncGenerator[Any, None]:
+async def _arun(events: _Events) -> AsyncGenerator[Any, None]:
     response = events.response
     try:
         async for raw in araw_chunks(response) if hasattr(response, "_content") else response.aiter_raw():
             items = events.feed(raw)
-            if seen is not None:
-                seen.extend(items)
             for item in items:
                 yield item
             if events.finished:
@@ -295,7 +299,7 @@ class Stream(_StreamBase[T, F], Closing):
     def __init__(self, events: _Events, assemble: Callable[[list[T]], F] | None = None) -> None:
         super().__init__(events, assemble)
         # The generator holds the state, not the stream: dropping the stream closes the connection.
-        self._iterator: Generator[T, None, None] = _run(events, self._seen)
+        self._iterator: Generator[T, None, None] = _run(events)
 
     def __iter__(self) -> Iterator[T]:
         # A fresh generator per loop: when the loop ends early (break, an exception), it is closed
@@ -378,7 +382,7 @@ class AsyncStream(_StreamBase[T, F], AsyncClosing):
         import asyncio
 
         self._loop = asyncio.get_running_loop()
-        self._iterator: AsyncGenerator[T, None] = _arun(events, self._seen)
+        self._iterator: AsyncGenerator[T, None] = _arun(events)
 
     async def __aiter__(self) -> AsyncIterator[T]:
         # A fresh async generator per loop: after a `break`, asyncio finalizes it on the loop, which

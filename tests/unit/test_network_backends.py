@@ -239,3 +239,35 @@ def test_bound_and_unbound_timeouts_swap_the_requests_timeout_extension() -> Non
     assert request.extensions["timeout"] == {"read": 9.0}
     unbound_timeouts(request)  # not bound: nothing to do
     assert request.extensions["timeout"] == {"read": 9.0}
+
+
+def test_the_clients_a_core_makes_keep_no_cookies() -> None:
+    # The cookie-less jar goes in through a private attribute; this fails if httpx stops using it.
+    def server(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, headers={"set-cookie": "session=abc; Path=/"}, json={"cookie": request.headers.get("cookie")}
+        )
+
+    with make_sync_client(StreamRegistry()) as client:
+        assert isinstance(client.cookies, _network._NoCookies)
+        client._transport = httpx.MockTransport(server)
+        for _ in range(2):
+            response = client.get("https://x.test/")
+            assert response.json() == {"cookie": None}
+        assert "session" not in client.cookies
+
+
+@pytest.mark.anyio
+async def test_the_async_clients_a_core_makes_keep_no_cookies() -> None:
+    def server(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, headers={"set-cookie": "session=abc; Path=/"}, json={"cookie": request.headers.get("cookie")}
+        )
+
+    async with make_async_client(StreamRegistry()) as client:
+        assert isinstance(client.cookies, _network._NoCookies)
+        client._transport = httpx.MockTransport(server)
+        for _ in range(2):
+            response = await client.get("https://x.test/")
+            assert response.json() == {"cookie": None}
+        assert "session" not in client.cookies

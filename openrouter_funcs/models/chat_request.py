@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from openrouter_funcs.models.prediction import Prediction, PredictionDict
     from openrouter_funcs.models.prompt_cache_options import PromptCacheOptions, PromptCacheOptionsDict
     from openrouter_funcs.models.provider_preferences import ProviderPreferences, ProviderPreferencesDict
+    from openrouter_funcs.models.reasoning_effort import ReasoningEffort, ReasoningEffortDict
     from openrouter_funcs.models.response_healing_plugin import ResponseHealingPlugin, ResponseHealingPluginDict
     from openrouter_funcs.models.stop_server_tools_when_condition import (
         StopServerToolsWhenCondition,
@@ -140,7 +141,7 @@ class ChatRequest:
     prompt_cache_options: PromptCacheOptions | Unset | None = UNSET
     provider: ProviderPreferences | Unset | None = UNSET
     reasoning: ChatRequestReasoning | None = None
-    reasoning_effort: Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | str | Unset | None = UNSET
+    reasoning_effort: ReasoningEffort | Unset | None = UNSET
     repetition_penalty: float | Unset | None = UNSET
     response_format: ChatRequestResponseFormat | None = None
     route: DeprecatedRoute | Unset | None = UNSET
@@ -170,7 +171,7 @@ class ChatRequestReasoning:
         effort: Constrains effort on reasoning for reasoning models
     """
 
-    effort: Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | str | Unset | None = UNSET
+    effort: ReasoningEffort | Unset | None = UNSET
     summary: ChatReasoningSummaryVerbosityEnum | Unset | None = UNSET
 
 
@@ -294,7 +295,7 @@ if TYPE_CHECKING:
         prompt_cache_options: NotRequired[PromptCacheOptionsDict | None]
         provider: NotRequired[ProviderPreferencesDict | None]
         reasoning: NotRequired[ChatRequestReasoningDict]
-        reasoning_effort: NotRequired[Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None]
+        reasoning_effort: NotRequired[ReasoningEffortDict | None]
         repetition_penalty: NotRequired[float | None]
         response_format: NotRequired[ChatRequestResponseFormatDict]
         route: NotRequired[DeprecatedRouteDict | None]
@@ -318,7 +319,7 @@ if TYPE_CHECKING:
     class ChatRequestReasoningDict(TypedDict):
         """The dict form of ``ChatRequestReasoning``: the same fields, by their JSON names."""
 
-        effort: NotRequired[Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None]
+        effort: NotRequired[ReasoningEffortDict | None]
         summary: NotRequired[ChatReasoningSummaryVerbosityEnumDict | None]
 
     ChatRequestPluginsItemDict: TypeAlias = (

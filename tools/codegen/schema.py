@@ -57,6 +57,7 @@ class TypeRef:
 
 ANY = TypeRef("Any", "Any", helpers=frozenset({"Any"}))
 LITERAL = frozenset({"Literal"})
+NAMED_ENUM_MIN_VALUES = 6  # an inline enum at least this long that repeats a component's values names it
 
 
 def scalar(name: str) -> TypeRef:
@@ -322,6 +323,7 @@ class Builder:
         self.modules: dict[str, list[Definition]] = {}
         self.definitions: dict[str, Definition] = {}
         self.component_modules: dict[str, str] = {}
+        self._enum_components: dict[tuple[tuple[Any, ...], bool], str] | None = None
         # Keeps memoized nodes alive, so their ids are never reused by new objects.
         self._alive: list[Any] = []
 
@@ -441,6 +443,37 @@ class Builder:
                     return values
         return None
 
+    def named_enum(self, schema: Schema) -> TypeRef | None:
+        """The component enum whose values an inline ``enum`` repeats exactly, if there is one.
+
+        The document often writes a component's values out again in place (``ReasoningEffort``
+        five times, ``BYOKProviderSlug`` in a query parameter); naming the component instead keeps
+        the list in one module. Short lists are left inline (two fields that both allow
+        ``["low", "high"]`` need not mean the same thing), and so are enums with member names.
+        """
+        values = tuple(value for value in schema["enum"] if value is not None)
+        if len(values) < NAMED_ENUM_MIN_VALUES:
+            return None
+        nullable = "null" in type_set(schema) or None in schema["enum"]
+        # A nullable component's alias takes None itself: it cannot stand for a non-nullable field.
+        name = self.enum_components().get((values, False)) or (nullable and self.enum_components().get((values, True)))
+        if not name or name in self.building:
+            return None
+        return self.component(name).with_nullable(nullable)
+
+    def enum_components(self) -> dict[tuple[tuple[Any, ...], bool], str]:
+        """Each component enum without member names, by its values and whether it takes null."""
+        if self._enum_components is None:
+            self._enum_components = {}
+            for name, schema in self.document.schemas.items():
+                core, nullable = self.strip_null(schema)
+                values = self.enum_values(core)
+                if values is not None and "x-enum-varnames" not in core:
+                    key = tuple(value for value in values if value is not None)
+                    nullable = nullable or None in values
+                    self._enum_components.setdefault((key, nullable), name)  # the first such component wins
+        return self._enum_components
+
     # --- any node ---------------------------------------------------------------------------------
 
     def expr(self, schema: Any, hint: str, module: str, with_dict: bool, where: str) -> TypeRef:
@@ -467,7 +500,7 @@ class Builder:
         elif union_key is not None:
             made = self.union(schema, union_key, hint, module, with_dict, where)
         elif "enum" in schema:
-            made = inline_enum(schema, where)
+            made = self.named_enum(schema) or inline_enum(schema, where)
         elif "const" in schema:
             made = TypeRef(literal_values([schema["const"]]), literal_values([schema["const"]]), helpers=LITERAL)
         else:

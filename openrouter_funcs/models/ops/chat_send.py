@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from openrouter_funcs.models.prediction import PredictionDict
     from openrouter_funcs.models.prompt_cache_options import PromptCacheOptionsDict
     from openrouter_funcs.models.provider_preferences import ProviderPreferencesDict
+    from openrouter_funcs.models.reasoning_effort import ReasoningEffortDict
     from openrouter_funcs.models.stop_server_tools_when_condition import StopServerToolsWhenConditionDict
     from openrouter_funcs.models.trace_config import TraceConfigDict
 
@@ -82,7 +83,7 @@ if TYPE_CHECKING:
         prompt_cache_options: NotRequired[PromptCacheOptionsDict | None]
         provider: NotRequired[ProviderPreferencesDict | None]
         reasoning: NotRequired[ChatRequestReasoningDict]
-        reasoning_effort: NotRequired[Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None]
+        reasoning_effort: NotRequired[ReasoningEffortDict | None]
         repetition_penalty: NotRequired[float | None]
         response_format: NotRequired[ChatRequestResponseFormatDict]
         route: NotRequired[DeprecatedRouteDict | None]
@@ -132,7 +133,7 @@ if TYPE_CHECKING:
         prompt_cache_options: NotRequired[PromptCacheOptionsDict | None]
         provider: NotRequired[ProviderPreferencesDict | None]
         reasoning: NotRequired[ChatRequestReasoningDict]
-        reasoning_effort: NotRequired[Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None]
+        reasoning_effort: NotRequired[ReasoningEffortDict | None]
         repetition_penalty: NotRequired[float | None]
         response_format: NotRequired[ChatRequestResponseFormatDict]
         route: NotRequired[DeprecatedRouteDict | None]

@@ -1,7 +1,6 @@
 """Every JSON operation, called through the SDK against Prism (a mock generated from the document).
 
-For each operation of ``openrouter_funcs._registry`` (the JSON operations; binary downloads,
-multipart uploads and SSE forms have no function yet), a valid request is built from the
+For each JSON operation of ``openrouter_funcs._registry``, a valid request is built from the
 document, not from the SDK: the parameters' and the body's examples where they fit their schemas,
 else a minimal value generated from the schema (``tests/openapi_document.py``). Prism validates
 every request, so "accepted" means it answered the documented success status with no request
@@ -24,7 +23,9 @@ comes"), while the SDK follows ``openapi/overlay.yaml``; it is checked against a
 serves the patched document (``prism_patched_url``).
 
 Not covered here, and why: SSE streams (Prism cannot serve them; the JSON form of each streaming
-operation is covered), the binary downloads and multipart uploads (no function yet), and dynamic
+operation is covered), the binary downloads and multipart uploads (Prism answers neither with a
+real body; tests/integration and tests/testing send and receive them through the project's own
+servers on 127.0.0.1), and dynamic
 answers for ``NO_DYNAMIC_ANSWER`` (Prism's generator crashes on them; their static answer is
 checked, and tests/properties decodes random bodies of the same schemas).
 """

@@ -23,9 +23,9 @@ comes"), while the SDK follows ``openapi/overlay.yaml``; it is checked against a
 serves the patched document (``prism_patched_url``).
 
 Not covered here, and why: SSE streams (Prism cannot serve them; the JSON form of each streaming
-operation is covered), the binary downloads and multipart uploads (Prism answers neither with a
-real body; tests/integration and tests/testing send and receive them through the project's own
-servers on 127.0.0.1), and dynamic
+operation is covered), the binary downloads and multipart uploads (streamed bodies, whose size,
+memory and retry rules are what matter: tests/integration and tests/testing move them through the
+project's own servers on 127.0.0.1), and dynamic
 answers for ``NO_DYNAMIC_ANSWER`` (Prism's generator crashes on them; their static answer is
 checked, and tests/properties decodes random bodies of the same schemas).
 """

@@ -1136,13 +1136,3 @@ def validate_request(model: Any, request: Any, root: str = "request") -> Any:
         raise Invalid(_prefixed(root, exc.failures)) from None
     except RecursionError:
         raise Invalid([(root, "is nested too deeply")]) from None
-
-
-def is_finite_number(value: object) -> bool:
-    """True for an int or float (never a bool) whose float value is finite."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False

@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 from openrouter_core._retries import BackoffStrategy, RetryCodes, backoff_wait_ms
-from openrouter_core._serde import DecodeFailure, decode, is_finite_number
+from openrouter_core._serde import DecodeFailure, decode
 
 
 class ChainId(enum.IntEnum):
@@ -89,16 +89,6 @@ def test_open_enum_keeps_unknown_values() -> None:
 
 def test_null_is_accepted_where_the_model_allows_it() -> None:
     assert load(extra=None).extra is None
-
-
-@pytest.mark.parametrize("value", [1, 1.5, -3, 0])
-def test_finite_numbers(value: float) -> None:
-    assert is_finite_number(value)
-
-
-@pytest.mark.parametrize("value", [True, "1", None, float("nan"), float("inf"), 10**400])
-def test_not_finite_numbers(value: object) -> None:
-    assert not is_finite_number(value)
 
 
 def test_backoff_with_a_float_exponent_that_overflows_is_capped() -> None:

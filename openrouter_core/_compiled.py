@@ -31,7 +31,7 @@ def compile_decoder(
     entries: Mapping[str, list[Any]],
     slow: Slow,
     prelude: Callable[[Any], Mapping[str, Any]],
-    invalid: Callable[[list[tuple[str, str]]], Exception],
+    invalid: type[Exception],
 ) -> Callable[[Any, Any], Any]:
     """A decoder for ``cls``: ``fields`` in order, with the plans ``entries`` holds so far.
 
@@ -46,7 +46,8 @@ def compile_decoder(
         slow: decodes field ``index`` the generic way (its plan prepared on demand) into the keyword
             arguments, returning the failures so far.
         prelude: turns a value that is not a dict into a mapping, or raises.
-        invalid: builds the exception for a list of failures.
+        invalid: the exception class of decoding failures, built from a list of them (and caught
+            from the fields' hooks).
     """
     names: dict[str, Any] = {
         "CLS": cls,
@@ -55,7 +56,6 @@ def compile_decoder(
         "SLOW": slow,
         "PRELUDE": prelude,
         "INVALID": invalid,
-        "INVALID_EXC": invalid,
         "FAILED": _failed,
     }
     attributes = {attribute.name: attribute for attribute in attrs.fields(cls)}
@@ -139,7 +139,7 @@ def _field_lines(index: int, field: _Field, plan: _Plan | None, target: str, nam
     names[f"HOOK{index}"] = getattr(plan.hook, "compiled", None) or plan.hook
     names[f"TYPE{index}"] = plan.tp
     failed = [
-        "        except INVALID_EXC as exc:",
+        "        except INVALID as exc:",
         f"            failures = FAILED(failures, {_path(field.wire)!r}, exc)",
         f"            {local} = None",
     ]
@@ -153,7 +153,7 @@ def _field_lines(index: int, field: _Field, plan: _Plan | None, target: str, nam
                 f"            {local} = [ITEM{index}(v[0], ITEMTYPE{index})] if len(v) == 1 else"
                 f" [ITEM{index}(x, ITEMTYPE{index}) for x in v]"
             ),
-            "        except INVALID_EXC:",
+            "        except INVALID:",
             "            try:",
             f"                {local} = HOOK{index}(v, TYPE{index})",
             *("    " + line for line in failed),

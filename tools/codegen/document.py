@@ -96,9 +96,11 @@ class Document:
 
     def resolve(self, schema: Schema) -> Schema:
         """Follow ``$ref`` s to the schema itself."""
-        while "$ref" in schema:
+        for _ in range(50):
+            if "$ref" not in schema:
+                return schema
             schema = self.component(schema["$ref"])[1]
-        return schema
+        raise DocumentError(f"$ref loop at {schema}")
 
     def properties(self, schema: Schema) -> dict[str, Schema]:
         """An object schema's properties, references followed and ``allOf`` parts merged (later parts win)."""

@@ -47,11 +47,7 @@ class Schemas:
 
     def resolve(self, schema: Schema) -> Schema:
         """Follow ``$ref`` s."""
-        for _ in range(50):
-            if "$ref" not in schema:
-                return schema
-            schema = self.document.component(schema["$ref"])[1]
-        raise DocumentError(f"$ref loop at {schema}")
+        return self.document.resolve(schema)
 
     def validator(self, schema: Schema) -> Any:
         """A Draft 2020-12 validator of ``schema``, whose references resolve in the document."""
@@ -192,12 +188,7 @@ class Schemas:
 
     def properties(self, schema: Schema) -> dict[str, Schema]:
         """The properties of an object schema, those of its ``allOf`` parts included."""
-        schema = self.resolve(schema)
-        found: dict[str, Schema] = {}
-        for part in schema.get("allOf") or ():
-            found.update(self.properties(part))
-        found.update(schema.get("properties") or {})
-        return found
+        return self.document.properties(schema)
 
 
 def _under(path: list[Any], note: str) -> str:

@@ -96,7 +96,8 @@ class _Events:
         self.encoded = not self.body.identity
         self._decode_one = decoder_for(model)
         # The data of each event delivered, kept (as text: strings cost the garbage collector
-        # nothing) only when the stream can be assembled into a result; decoded again by collect().
+        # nothing) only when the stream can be assembled into a result; collect() decodes again
+        # those a loop took before it.
         self.texts: list[str] | None = None
         self.index = 0
         self.finished = False  # the end marker, a failure, or the caller closed it
@@ -233,7 +234,8 @@ class _StreamBase(Generic[T, F]):
         """Why the stream failed, once it has; ``None`` while it runs and after a clean end."""
         return self._events.error
 
-    def _result(self) -> Result[F, errors.OpenRouterSDKError]:
+    def _result(self, rest: list[T]) -> Result[F, errors.OpenRouterSDKError]:
+        """The assembled result, from ``rest`` (the events collect() read) and those delivered before."""
         from openrouter_core._result import HTTPExchange
 
         exchange = HTTPExchange(self._events.response.request, self._events.response, 1)
@@ -244,7 +246,8 @@ class _StreamBase(Generic[T, F]):
             raise TypeError("this stream has no final result to assemble; iterate it instead")
         try:
             decode_one = self._events._decode_one
-            return Ok(self._assemble([decode_one(decode_json(text)) for text in texts]), exchange)
+            delivered = [decode_one(decode_json(text)) for text in texts[: len(texts) - len(rest)]]
+            return Ok(self._assemble([*delivered, *rest]), exchange)
         except (ValueError, TypeError, AttributeError) as exc:  # events that do not add up to a result
             response = self._events.response
             error = errors.ResponseValidationError(
@@ -311,9 +314,7 @@ class Stream(_StreamBase[T, F], Closing):
 
     def collect(self) -> Result[F, errors.OpenRouterSDKError]:
         """Read the rest and assemble what the non-streaming call would have returned, or the stream's ``Err``."""
-        for _ in self._iterator:
-            pass
-        return self._result()
+        return self._result(list(self._iterator))
 
     def close(self) -> None:
         """Stop reading and close the connection (safe to call twice)."""
@@ -395,9 +396,7 @@ class AsyncStream(_StreamBase[T, F], AsyncClosing):
 
     async def collect(self) -> Result[F, errors.OpenRouterSDKError]:
         """Read the rest and assemble what the non-streaming call would have returned, or the stream's ``Err``."""
-        async for _ in self._iterator:
-            pass
-        return self._result()
+        return self._result([event async for event in self._iterator])
 
     async def aclose(self) -> None:
         """Stop reading and close the connection (safe to call twice)."""

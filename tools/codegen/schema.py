@@ -456,8 +456,9 @@ class Builder:
             return None
         nullable = "null" in type_set(schema) or None in schema["enum"]
         # A nullable component's alias takes None itself: it cannot stand for a non-nullable field.
-        name = self.enum_components().get((values, False)) or (nullable and self.enum_components().get((values, True)))
-        if not name or name in self.building:
+        components = self.enum_components()
+        name = components.get((values, False)) or (components.get((values, True)) if nullable else None)
+        if name is None or name in self.building:
             return None
         return self.component(name).with_nullable(nullable)
 
